@@ -65,7 +65,7 @@ class Finding:
     """
 
     kind: Kind
-    path: str  # POSIX path relative to the scan root it was found under
+    path: str  # POSIX path, relative to the working directory when the file is below it
     span: Span
     message: str
     snippet: str = ""

@@ -15,7 +15,8 @@ _DATE = r"(?:-\d{4}-\d{2}-\d{2}|-\d{4})?"
 # known to be a model (a `model=` argument); see LEGACY_BASE_MODEL.
 _MODEL_BODY = (
     r"(?:"
-    r"gpt-(?:3\.5|4(?:\.\d)?|4o|5(?:\.\d)?|oss|image|realtime|audio)[a-z0-9.:\-]*"
+    r"ft:gpt-[a-z0-9.\-]+(?::[a-z0-9_\-]*)*"  # fine-tuned: ft:gpt-4o-mini:org:name:id
+    r"|gpt-(?:3\.5|4(?:\.\d)?|4o|5(?:\.\d)?|oss|image|realtime|audio)(?:[.\-][a-z0-9]+)*"
     r"|chatgpt-[a-z0-9.\-]+"
     r"|o[134](?:-(?:mini|preview|pro|deep-research)(?:-high|-low)?)?" + _DATE + r"|"
     r"text-embedding-(?:3-small|3-large|ada-002)"

@@ -1,9 +1,10 @@
 """The audit's analyzer: every OpenAI dependency in one Python module, as findings.
 
 One traversal collects bindings (see `bindings.py`) and records the nodes that may be
-findings; then each recorded node is resolved against the bindings and turned into a
-`Finding`. Only `PositionProvider` metadata is computed, over the parsed tree itself
-(no deep copy), because scope analysis is by far the costliest part of libcst.
+findings; then each recorded node is resolved against the bindings, and positions are
+computed for the nodes that did become findings only (see `positions.py`). No libcst
+metadata provider runs: scope analysis and whole-module positions are by far the
+costliest parts of libcst, and the audit needs neither.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from banjia.codemods.bindings import (
     BindingCollector,
@@ -26,6 +26,7 @@ from banjia.codemods.bindings import (
     attribute_chain,
     dotted_name,
 )
+from banjia.codemods.positions import positions_of
 from banjia.codemods.openai_sdk import (
     ASYNC_CLIENTS,
     CLIENT_CLASSES,
@@ -63,13 +64,9 @@ def analyze_python(source: str, path: str) -> list[Finding]:
 
 
 def analyze_module(module: cst.Module, path: str) -> list[Finding]:
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
     recorder = _Recorder()
-    wrapper.module.visit(recorder)
-    lines = module.code.splitlines()
-    emitter = _Emitter(path, recorder, Resolver(recorder), positions, lines, module)
-    return emitter.run()
+    module.visit(recorder)
+    return _Emitter(path, recorder, Resolver(recorder), module).run()
 
 
 # ---------------------------------------------------------------- recording
@@ -158,14 +155,12 @@ class _Recorder(BindingCollector):
 class _Emitter:
     """Turns recorded nodes into findings, resolving each against the bindings."""
 
-    def __init__(self, path, recorder: _Recorder, resolver: Resolver, positions, lines, module) -> None:
+    def __init__(self, path: str, recorder: _Recorder, resolver: Resolver, module: cst.Module) -> None:
         self.path = path
         self.events = recorder.events
         self.resolver = resolver
-        self.positions = positions
-        self.lines = lines
         self.module = module
-        self.findings: list[Finding] = []
+        self.pending: list[tuple[Kind, cst.CSTNode, str, Confidence, dict]] = []
         self.imports_openai = False
         self._reported_errors: set[int] = set()
 
@@ -180,29 +175,22 @@ class _Emitter:
             self._error_ref(node, scope)
         for node in self.events.strings:
             self._string(node)
-        self.findings.sort(key=Finding.sort_key)
-        return self.findings
+        return self._findings()
+
+    def _findings(self) -> list[Finding]:
+        positions = positions_of(self.module, (node for _, node, *_ in self.pending))
+        lines = self.module.code.splitlines() if self.pending else []
+        findings = []
+        for kind, node, message, confidence, data in self.pending:
+            p = positions[id(node)]
+            snippet = _snippet(lines[p.line - 1] if p.line <= len(lines) else "")
+            span = Span(p.line, p.column, p.end_line, p.end_column)
+            findings.append(Finding(kind, self.path, span, message, snippet, confidence, data))
+        return sorted(findings, key=Finding.sort_key)
 
     # -- helpers
-    def _span(self, node: cst.CSTNode) -> Span:
-        code_range: CodeRange = self.positions[node]
-        return Span(
-            code_range.start.line,
-            code_range.start.column + 1,
-            code_range.end.line,
-            code_range.end.column + 1,
-        )
-
-    def _snippet(self, span: Span) -> str:
-        text = self.lines[span.line - 1].strip() if span.line - 1 < len(self.lines) else ""
-        text = _SECRET.sub(r"\1***", text)
-        return text if len(text) <= _SNIPPET_LIMIT else text[: _SNIPPET_LIMIT - 1] + "…"
-
     def _add(self, kind: Kind, node: cst.CSTNode, message: str, confidence=Confidence.CERTAIN, **data) -> None:
-        span = self._span(node)
-        self.findings.append(
-            Finding(kind, self.path, span, message, self._snippet(span), confidence, data)
-        )
+        self.pending.append((kind, node, message, confidence, data))
 
     def _code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -311,8 +299,8 @@ class _Emitter:
     def _call_on_member(self, node: cst.Call, func: Member) -> None:
         owner = func.owner.qualname
         if owner in CLIENT_CLASSES:
-            if len(func.path) >= 2 and func.path[0] in RESOURCES:
-                api, via = _api_path(list(func.path))
+            api, via = _api_path(list(func.path))
+            if "." in api and api.split(".", 1)[0] in RESOURCES:
                 client = CLIENT_CLASSES[owner]
                 self._api_call(node, api, client=client, via=via, is_async=client in ASYNC_CLIENTS)
             return
@@ -477,6 +465,12 @@ class _Emitter:
 
 
 # ---------------------------------------------------------------- small pure helpers
+def _snippet(line: str) -> str:
+    """The finding's source line, trimmed, with anything that looks like an API key masked."""
+    text = _SECRET.sub(r"\1***", line.strip())
+    return text if len(text) <= _SNIPPET_LIMIT else text[: _SNIPPET_LIMIT - 1] + "…"
+
+
 def _asname(alias: cst.ImportAlias) -> str | None:
     if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
         return alias.asname.name.value

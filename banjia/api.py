@@ -1,0 +1,174 @@
+"""The audit as a function: paths in, an `AuditResult` value out. Nothing here prints.
+
+Stages: discover files (honouring ignores) -> reject by bytes (prefilter) -> analyse
+each remaining file (in a process pool when there are many) -> collect results in a
+stable order. A file that cannot be read or parsed becomes an `unprocessable` finding;
+it never stops the run.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from banjia.discover import Candidate, DecodeError, Skipped, discover, prefilter, read_plain_text, read_text
+from banjia.model import AuditResult, FileResult, Finding, Kind, Span
+from banjia.scanners import scanners_for
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+NOTEBOOK_SUFFIX = ".ipynb"
+# Below this many files to parse, a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 24
+# Python's default limit is too low for deeply nested generated code inside libcst.
+RECURSION_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    max_bytes: int = 2_000_000
+    use_gitignore: bool = True
+    jobs: int = 0  # 0: one per core
+    use_prefilter: bool = True
+
+
+def is_wanted(relpath: str) -> bool:
+    """Whether any analyzer looks at a file of this name."""
+    return relpath.endswith(PYTHON_SUFFIXES + (NOTEBOOK_SUFFIX,)) or bool(scanners_for(relpath))
+
+
+def audit(
+    paths: Sequence[Path],
+    options: AuditOptions = AuditOptions(),
+    progress: Callable[[int, int], None] | None = None,
+) -> AuditResult:
+    """Audit files and directories; `progress(done, total)` is called as files finish."""
+    candidates, skipped = discover(
+        list(paths),
+        wanted=is_wanted,
+        include=options.include,
+        exclude=options.exclude,
+        max_bytes=options.max_bytes,
+        use_gitignore=options.use_gitignore,
+    )
+    cwd = Path.cwd()
+    tasks = [(c.path, display_path(c, cwd), options.use_prefilter) for c in candidates]
+    results = list(_run(tasks, options.jobs, progress))
+    results += [_skipped_result(s, cwd) for s in skipped]
+    results.sort(key=lambda r: r[0].path)
+    return AuditResult(
+        roots=tuple(str(p) for p in paths),
+        files=tuple(r for r, _ in results),
+        files_scanned=len(candidates),
+        files_parsed=sum(1 for _, parsed in results if parsed),
+    )
+
+
+def display_path(candidate: Candidate, cwd: Path) -> str:
+    """Paths as the user typed them: relative to the working directory when below it."""
+    try:
+        return candidate.path.relative_to(cwd).as_posix()
+    except ValueError:
+        return (Path(candidate.root.name) / candidate.relpath).as_posix() if candidate.root.is_dir() else candidate.path.name
+
+
+def _run(tasks, jobs: int, progress) -> Iterable[tuple[FileResult, bool]]:
+    workers = jobs or os.cpu_count() or 1
+    total = len(tasks)
+    if workers <= 1 or total < PARALLEL_THRESHOLD:
+        for done, task in enumerate(tasks, 1):
+            yield analyze_file(*task)
+            if progress:
+                progress(done, total)
+        return
+    # Largest files first, so one big file does not finish last on an idle pool.
+    order = sorted(range(total), key=lambda i: -_size(tasks[i][0]))
+    chunk = max(1, min(64, total // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+        for done, result in enumerate(pool.map(analyze_file, *zip(*(tasks[i] for i in order)), chunksize=chunk), 1):
+            yield result
+            if progress:
+                progress(done, total)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _init_worker() -> None:
+    import sys
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+
+
+def analyze_file(path: Path, shown: str, use_prefilter: bool = True) -> tuple[FileResult, bool]:
+    """Analyse one file; returns (result, whether it was parsed). Never raises."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _failure(shown, f"cannot read: {error.strerror or error}"), False
+    if use_prefilter and not prefilter(data, shown):
+        return FileResult(shown), False
+    try:
+        findings = _analyze_bytes(data, shown)
+    except DecodeError as error:
+        return _failure(shown, str(error)), False
+    except RecursionError:
+        return _failure(shown, "too deeply nested to parse (recursion limit)"), False
+    except Exception as error:  # a parser error, or a bug: report it for this file, keep going
+        return _failure(shown, _describe(error)), False
+    return FileResult(shown, tuple(findings)), True
+
+
+def _analyze_bytes(data: bytes, shown: str) -> list[Finding]:
+    if shown.endswith(PYTHON_SUFFIXES):
+        from banjia.codemods.analyzer import analyze_python
+
+        text, _ = read_text(data)
+        findings = analyze_python(text, shown)
+        if shown.rsplit("/", 1)[-1] == "setup.py":
+            findings += _scan_text(text, shown)
+        return findings
+    text = read_plain_text(data)
+    if shown.endswith(NOTEBOOK_SUFFIX):
+        from banjia.scanners.notebook import scan_notebook
+
+        return scan_notebook(text, shown)
+    return _scan_text(text, shown)
+
+
+def _scan_text(text: str, shown: str) -> list[Finding]:
+    findings: list[Finding] = []
+    for scan in scanners_for(shown):
+        findings += scan(text, shown)
+    return sorted(findings, key=Finding.sort_key)
+
+
+def _describe(error: Exception) -> str:
+    import libcst as cst
+
+    if isinstance(error, cst.ParserSyntaxError):
+        return f"does not parse as Python 3 (line {error.raw_line}, column {error.raw_column + 1}): {error.message}"
+    name = type(error).__name__
+    return f"{name}: {error}" if str(error) else name
+
+
+def _failure(shown: str, reason: str) -> FileResult:
+    finding = Finding(Kind.UNPROCESSABLE, shown, Span(1, 1, 1, 1), reason, data={"reason": reason})
+    return FileResult(shown, (finding,), error=reason)
+
+
+def _skipped_result(skipped: Skipped, cwd: Path) -> tuple[FileResult, bool]:
+    path = skipped.root / skipped.relpath if skipped.root.is_dir() else skipped.root
+    try:
+        shown = path.relative_to(cwd).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    return _failure(shown, skipped.reason), False

@@ -1,0 +1,224 @@
+"""Command line: argv -> api call -> render -> exit code. The only module that writes output.
+
+Machine output (the report) goes to stdout or --output; people's output (progress,
+one-line notices, the closing summary line) goes to stderr, so `banjia audit -f json |
+jq` always gets clean JSON.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from banjia import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_UNPROCESSABLE = 3
+
+app = typer.Typer(
+    name="banjia",
+    help=(
+        "banjia (搬家, 'moving house') audits Python repositories for their OpenAI API "
+        "dependencies and migrates them to Chinese LLM providers.\n\n"
+        "Exit codes: 0 clean; 1 findings present (with --fail-on-findings); "
+        "2 usage or configuration error; 3 some files could not be processed."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class ReportFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"banjia {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """banjia: move Python code off the OpenAI API."""
+
+
+@app.command()
+def audit(
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help="Files or directories to audit (default: the current directory).", show_default=False),
+    ] = None,
+    report_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format: table (terminal), json, markdown, sarif.")
+    ] = ReportFormat.table,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
+    ] = None,
+    include: Annotated[
+        Optional[list[str]],
+        typer.Option("--include", help="Only audit files matching this gitignore-style glob (repeatable)."),
+    ] = None,
+    exclude: Annotated[
+        Optional[list[str]],
+        typer.Option("--exclude", help="Skip files and folders matching this gitignore-style glob (repeatable)."),
+    ] = None,
+    no_gitignore: Annotated[
+        bool, typer.Option("--no-gitignore", help="Also audit files that .gitignore excludes.")
+    ] = False,
+    max_file_size: Annotated[
+        int, typer.Option("--max-file-size", min=1, help="Skip (and report) files larger than this many bytes.")
+    ] = 2_000_000,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 means one per core.")
+    ] = 0,
+    fail_on_findings: Annotated[
+        bool, typer.Option("--fail-on-findings", help="Exit 1 when any OpenAI dependency is found (a CI gate).")
+    ] = False,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")] = False,
+) -> None:
+    """Find every OpenAI dependency in a repository, without changing anything.
+
+    Reports SDK imports (v0 and v1), client constructions, module configuration, API
+    calls with their models and prompt parameters, OpenAI model names in code and
+    config files, OPENAI_* environment variables, dependency pins, wrapper libraries
+    (langchain, llama_index, tiktoken) and notebook cells. Each SDK finding is
+    `certain` (resolved through imports and assignments) or `likely` (unresolved
+    receiver with the SDK's unmistakable call shape).
+
+    Examples:
+
+      banjia audit .
+
+      banjia audit src/ --format sarif --output banjia.sarif
+
+      banjia audit . --format json | jq '.summary'
+
+      banjia audit . --fail-on-findings --exclude 'tests/'
+    """
+    from banjia.api import AuditOptions, audit as run_audit
+
+    roots = paths or [Path(".")]
+    for root in roots:
+        if not root.exists():
+            _fail_usage(f"{root}: no such file or directory")
+    options = AuditOptions(
+        include=tuple(include or ()),
+        exclude=tuple(exclude or ()),
+        max_bytes=max_file_size,
+        use_gitignore=not no_gitignore,
+        jobs=jobs,
+    )
+    result = _with_progress(lambda progress: run_audit(roots, options, progress), not no_progress)
+    _emit(result, report_format.value, output)
+    _print_notices(result)
+    raise typer.Exit(_exit_code(result, fail_on_findings))
+
+
+def _with_progress(run, allowed: bool):
+    """A progress bar on an interactive stderr only; plain (silent) when piped or in CI."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not (allowed and console.is_terminal):
+        return run(None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as bar:
+        task = bar.add_task("audit", total=None)
+        return run(lambda done, total: bar.update(task, completed=done, total=total))
+
+
+def _emit(result, fmt: str, output: Path | None) -> None:
+    from banjia.report import render
+
+    rendered = render(result, fmt)
+    if output is not None:
+        text = rendered if isinstance(rendered, str) else _plain_text(rendered)
+        _write_atomically(output, text)
+        return
+    if isinstance(rendered, str):
+        sys.stdout.write(rendered)
+        sys.stdout.flush()
+    else:
+        from rich.console import Console
+
+        Console().print(rendered)
+
+
+def _plain_text(renderable) -> str:
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=120, color_system=None).print(renderable)
+    return buffer.getvalue()
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write next to the target, then rename: a reader never sees half a report."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _print_notices(result) -> None:
+    """One line per file that could not be processed, then one summary line, on stderr."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(stderr=True, highlight=False)
+    for file_result in result.errors:
+        console.print(f"[yellow]warning[/]: {escape(file_result.path)}: {escape(file_result.error)}")
+    findings = [f for f in result.findings if f.kind.value != "unprocessable"]
+    files = len({f.path for f in findings})
+    console.print(
+        f"{len(findings)} finding{'s' * (len(findings) != 1)} in {files} file{'s' * (files != 1)}; "
+        f"{result.files_scanned} files scanned, {result.files_parsed} analysed"
+        + (f", {len(result.errors)} could not be processed" if result.errors else "")
+    )
+
+
+def _exit_code(result, fail_on_findings: bool) -> int:
+    if result.errors:
+        return EXIT_UNPROCESSABLE
+    if fail_on_findings and any(f.kind.value != "unprocessable" for f in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _fail_usage(message: str) -> None:
+    typer.echo(f"banjia: error: {message}", err=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,260 @@
+"""The audit as SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+Choices that keep alerts stable across runs:
+- one rule per Kind, id `banjia/<kind>`, listed in Kind order, so `ruleId` and
+  `ruleIndex` never change between versions that share the Kind;
+- `partialFingerprints` hash the path, kind, snippet and the occurrence of that
+  snippet in the file, never the line, so an alert survives lines moving above it.
+  (GitHub reserves `primaryLocationLineHash` and recomputes it; ours has its own key.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
+
+from banjia import __version__
+from banjia.model import AuditResult, Confidence, Finding, Kind, Span
+from banjia.report.labels import location_label
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+INFORMATION_URI = "https://pypi.org/project/banjia/"
+SOURCE_ROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "banjia/v1"
+
+RULE_IDS: dict[Kind, str] = {kind: f"banjia/{kind.value}" for kind in Kind}
+_RULE_INDEX: dict[Kind, int] = {kind: index for index, kind in enumerate(Kind)}
+
+# Each rule's short description: what was found, for a reader new to the tool.
+_RULE_TITLES: dict[Kind, str] = {
+    Kind.IMPORT: "Imports the OpenAI SDK",
+    Kind.TYPE_IMPORT: "Imports OpenAI types for annotations",
+    Kind.CLIENT: "Creates an OpenAI client",
+    Kind.CONFIG: "Configures the OpenAI module globally",
+    Kind.CALL: "Calls the OpenAI API",
+    Kind.ERROR_REF: "Refers to an OpenAI exception",
+    Kind.MODEL: "Names an OpenAI model",
+    Kind.ENV_VAR: "Uses an OpenAI environment variable",
+    Kind.DEPENDENCY: "Depends on an OpenAI package",
+    Kind.WRAPPER: "Uses an OpenAI wrapper from another library",
+    Kind.UNPROCESSABLE: "File could not be analysed",
+}
+
+
+# Why each kind matters to a migration: the rule's full description and help.
+_RULE_HELP: dict[Kind, str] = {
+    Kind.IMPORT: (
+        "The module imports the openai package. Providers with an OpenAI-compatible "
+        "endpoint keep this import and change the client's base_url and key; providers "
+        "with their own SDK need a different import."
+    ),
+    Kind.TYPE_IMPORT: (
+        "The module imports types from openai.types for annotations only. These keep "
+        "working while the openai package stays installed, but tie the code to it."
+    ),
+    Kind.CLIENT: (
+        "An OpenAI client is created here. Its api_key and base_url (or the environment "
+        "variables it reads) decide which service is called, so this is where a "
+        "migration points the code at the new provider."
+    ),
+    Kind.CONFIG: (
+        "The openai module is configured globally (openai.api_key, openai.api_base, ...). "
+        "This is the legacy v0 style; the new provider's key and endpoint go here or, "
+        "better, into an explicit client."
+    ),
+    Kind.CALL: (
+        "An API call through the OpenAI SDK. The model name and some parameters usually "
+        "differ at the new provider; check each parameter against its documentation."
+    ),
+    Kind.ERROR_REF: (
+        "The code refers to an OpenAI exception class. Error handling must match the "
+        "exceptions the new provider's SDK raises."
+    ),
+    Kind.MODEL: (
+        "An OpenAI model name. The new provider has its own model names; pick the "
+        "equivalent model for this use."
+    ),
+    Kind.ENV_VAR: (
+        "An OpenAI environment variable is read or set. The new provider reads its key "
+        "and endpoint from different variables."
+    ),
+    Kind.DEPENDENCY: (
+        "A dependency file lists an OpenAI-related package. Add the new provider's SDK, "
+        "and remove this entry once nothing imports it."
+    ),
+    Kind.WRAPPER: (
+        "A library wrapper around OpenAI (LangChain, LlamaIndex, tiktoken, ...). The "
+        "wrapper usually has a counterpart for the new provider."
+    ),
+    Kind.UNPROCESSABLE: (
+        "The file could not be read or parsed, so it was not audited. Any OpenAI usage "
+        "in it is missing from this report."
+    ),
+}
+
+
+def render_sarif(result: AuditResult, *, source_root: str | None = None) -> str:
+    """Render `result`; `source_root` is the absolute directory the finding paths are relative to.
+
+    Without it, %SRCROOT% is only described: GitHub resolves relative URIs against
+    the repository checkout anyway, and guessing from `result.roots` would be wrong
+    when the paths are relative to some other directory.
+    """
+    findings = sorted(_all_findings(result), key=lambda f: f.sort_key())
+    fingerprints = _fingerprints(findings)
+    run = {
+        "tool": {
+            "driver": {
+                "name": "banjia",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule(kind) for kind in Kind],
+            }
+        },
+        "originalUriBaseIds": {SOURCE_ROOT: _source_root(source_root, result.roots)},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, fp) for f, fp in zip(findings, fingerprints, strict=True)],
+    }
+    document = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+def _all_findings(result: AuditResult) -> list[Finding]:
+    """The findings, plus one UNPROCESSABLE result per failed file that has none.
+
+    A file that could not be analysed must show up as an alert, not vanish.
+    """
+    findings = list(result.findings)
+    for file_result in result.errors:
+        if not any(f.kind is Kind.UNPROCESSABLE for f in file_result.findings):
+            findings.append(
+                Finding(
+                    kind=Kind.UNPROCESSABLE,
+                    path=file_result.path,
+                    span=Span(1, 1, 1, 1),
+                    message=f"Could not be analysed: {file_result.error}",
+                )
+            )
+    return findings
+
+
+def _rule(kind: Kind) -> dict[str, Any]:
+    title = _RULE_TITLES[kind]
+    help_text = _RULE_HELP[kind]
+    return {
+        "id": RULE_IDS[kind],
+        "name": "".join(part.capitalize() for part in kind.value.split("-")),
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": help_text},
+        "help": {"text": help_text, "markdown": f"**{title}.** {help_text}"},
+        "defaultConfiguration": {"level": "error" if kind is Kind.UNPROCESSABLE else "warning"},
+        "properties": {"tags": ["openai", "migration"]},
+    }
+
+
+def _level(finding: Finding) -> str:
+    if finding.kind is Kind.UNPROCESSABLE:
+        return "error"
+    if finding.confidence is Confidence.LIKELY:
+        return "note"
+    return "warning"
+
+
+def _region(finding: Finding) -> dict[str, Any]:
+    """The finding's span as a SARIF region (both use an exclusive end column).
+
+    Values are clamped to what the schema allows: one out-of-range number would make
+    GitHub reject the whole upload, not just this alert.
+    """
+    span = finding.span
+    start = (max(span.line, 1), max(span.column, 1))
+    end = max((max(span.end_line, 1), max(span.end_column, 1)), start)
+    region: dict[str, Any] = {
+        "startLine": start[0],
+        "startColumn": start[1],
+        "endLine": end[0],
+        "endColumn": end[1],
+    }
+    if finding.snippet:
+        region["snippet"] = {"text": finding.snippet}
+    return region
+
+
+def _message(finding: Finding) -> str:
+    """The finding's message; for a notebook, also where in it.
+
+    A notebook's region counts lines within the cell, so a viewer that opens the
+    .ipynb file points at the wrong line; the message names the real place.
+    """
+    if finding.span.cell is None:
+        return finding.message
+    return f"{finding.message} ({location_label(finding.span)})"
+
+
+def _result(finding: Finding, fingerprint: str) -> dict[str, Any]:
+    properties: dict[str, Any] = {"confidence": finding.confidence.value, "data": finding.data}
+    if finding.span.cell is not None:
+        properties["cell"] = finding.span.cell
+    return {
+        "ruleId": RULE_IDS[finding.kind],
+        "ruleIndex": _RULE_INDEX[finding.kind],
+        "level": _level(finding),
+        "message": {"text": _message(finding)},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": SOURCE_ROOT},
+                    "region": _region(finding),
+                }
+            }
+        ],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+        "properties": properties,
+    }
+
+
+def artifact_uri(path: str) -> str:
+    """A relative POSIX path as an RFC 3986 URI reference.
+
+    Each segment is percent-encoded (spaces, `#`, `%`, non-ASCII), and a first
+    segment holding `:` gets `./` so it cannot be read as a URI scheme.
+    """
+    segments = [quote(segment, safe="") for segment in path.split("/")]
+    if ":" in path.split("/")[0]:
+        segments.insert(0, ".")
+    return "/".join(segments)
+
+
+def _fingerprints(findings: list[Finding]) -> list[str]:
+    """One hash per finding, stable when lines move.
+
+    Findings with the same path, kind and snippet are told apart by their order in
+    the file, so two identical calls in one file are still two alerts.
+    """
+    seen: Counter[tuple[str, str, str]] = Counter()
+    hashes = []
+    for finding in findings:
+        content = " ".join((finding.snippet or finding.message).split())
+        identity = (finding.path, finding.kind.value, content)
+        occurrence = seen[identity]
+        seen[identity] += 1
+        digest = hashlib.sha256("\0".join([*identity, str(occurrence)]).encode("utf-8"))
+        hashes.append(digest.hexdigest()[:32])
+    return hashes
+
+
+def _source_root(source_root: str | None, roots: tuple[str, ...]) -> dict[str, Any]:
+    """%SRCROOT% as SARIF wants it: an absolute URI ending in `/`, or a description."""
+    if source_root is not None:
+        if not PurePath(source_root).is_absolute():
+            raise ValueError(f"source_root must be an absolute path, got {source_root!r}")
+        uri = PurePath(source_root).as_uri()
+        return {"uri": uri if uri.endswith("/") else uri + "/"}
+    listed = ", ".join(roots) if roots else "(none)"
+    return {"description": {"text": f"The directory the audit of {listed} was run from."}}
