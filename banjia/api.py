@@ -1,9 +1,9 @@
-"""The audit as a function: paths in, an `AuditResult` value out. Nothing here prints.
+"""Audit and migration as functions: paths in, plain values out. Nothing here prints or writes.
 
-Stages: discover files (honouring ignores) -> reject by bytes (prefilter) -> analyse
-each remaining file (in a process pool when there are many) -> collect results in a
-stable order. A file that cannot be read or parsed becomes an `unprocessable` finding;
-it never stops the run.
+Stages: discover files (honouring ignores) -> reject by bytes (prefilter) -> analyse or
+rewrite each remaining file (in a process pool when there are many) -> collect results
+in a stable order. A file that cannot be read or parsed becomes an `unprocessable`
+finding (audit) or a file error (migrate); it never stops the run.
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from banjia.discover import Candidate, DecodeError, Skipped, discover, prefilter, read_plain_text, read_text
-from banjia.model import AuditResult, FileResult, Finding, Kind, Span
+from banjia.model import AuditResult, FileMigration, FileResult, Finding, Kind, MigrationResult, Span
 from banjia.scanners import scanners_for
+
+if TYPE_CHECKING:
+    from banjia.rules.model import RuleSet
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -57,7 +60,7 @@ def audit(
     )
     cwd = Path.cwd()
     tasks = [(c.path, display_path(c, cwd), options.use_prefilter) for c in candidates]
-    results = list(_run(tasks, options.jobs, progress))
+    results = list(_run(analyze_file, tasks, options.jobs, progress))
     results += [_skipped_result(s, cwd) for s in skipped]
     results.sort(key=lambda r: r[0].path)
     return AuditResult(
@@ -68,6 +71,53 @@ def audit(
     )
 
 
+def migrate(
+    paths: Sequence[Path],
+    rules: RuleSet,
+    options: AuditOptions = AuditOptions(),
+    *,
+    unsafe: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> MigrationResult:
+    """Rewrite Python sources for `rules`' provider; returns every file's before and after."""
+    candidates, skipped = discover(
+        list(paths),
+        wanted=lambda relpath: relpath.endswith(PYTHON_SUFFIXES),
+        include=options.include,
+        exclude=options.exclude,
+        max_bytes=options.max_bytes,
+        use_gitignore=options.use_gitignore,
+    )
+    cwd = Path.cwd()
+    tasks = [(c.path, display_path(c, cwd), rules, unsafe) for c in candidates]
+    files = list(_run(migrate_file, tasks, options.jobs, progress))
+    files += [FileMigration(_skipped_result(s, cwd)[0].path, "", "", error=s.reason) for s in skipped]
+    files.sort(key=lambda f: f.path)
+    return MigrationResult(rules.id, "compat", tuple(files))
+
+
+def migrate_file(path: Path, shown: str, rules: RuleSet, unsafe: bool = False) -> FileMigration:
+    """Migrate one Python file; never raises (problems become the file's `error`)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return FileMigration(shown, "", "", error=f"cannot read: {error.strerror or error}")
+    if not prefilter(data, shown):
+        return FileMigration(shown, "", "")
+    try:
+        text, encoding = read_text(data)
+        from banjia.codemods.compat import migrate_python
+
+        outcome = migrate_python(text, shown, rules, unsafe=unsafe)
+    except DecodeError as error:
+        return FileMigration(shown, "", "", error=str(error))
+    except RecursionError:
+        return FileMigration(shown, "", "", error="too deeply nested to parse (recursion limit)")
+    except Exception as error:  # a parser error, or a bug: report it for this file, keep going
+        return FileMigration(shown, "", "", error=_describe(error))
+    return FileMigration(shown, text, outcome.text, encoding, tuple(outcome.changes), tuple(outcome.notes))
+
+
 def display_path(candidate: Candidate, cwd: Path) -> str:
     """Paths as the user typed them: relative to the working directory when below it."""
     try:
@@ -76,12 +126,12 @@ def display_path(candidate: Candidate, cwd: Path) -> str:
         return (Path(candidate.root.name) / candidate.relpath).as_posix() if candidate.root.is_dir() else candidate.path.name
 
 
-def _run(tasks, jobs: int, progress) -> Iterable[tuple[FileResult, bool]]:
+def _run(worker, tasks, jobs: int, progress) -> Iterable:
     workers = jobs or os.cpu_count() or 1
     total = len(tasks)
     if workers <= 1 or total < PARALLEL_THRESHOLD:
         for done, task in enumerate(tasks, 1):
-            yield analyze_file(*task)
+            yield worker(*task)
             if progress:
                 progress(done, total)
         return
@@ -89,7 +139,7 @@ def _run(tasks, jobs: int, progress) -> Iterable[tuple[FileResult, bool]]:
     order = sorted(range(total), key=lambda i: -_size(tasks[i][0]))
     chunk = max(1, min(64, total // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-        for done, result in enumerate(pool.map(analyze_file, *zip(*(tasks[i] for i in order)), chunksize=chunk), 1):
+        for done, result in enumerate(pool.map(worker, *zip(*(tasks[i] for i in order)), chunksize=chunk), 1):
             yield result
             if progress:
                 progress(done, total)

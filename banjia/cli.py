@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from banjia import __version__
+from banjia.cli_rules import rules_app
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -34,6 +35,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.add_typer(rules_app, name="rules")
 
 
 class ReportFormat(str, enum.Enum):
@@ -58,39 +60,45 @@ def main_callback(
     """banjia: move Python code off the OpenAI API."""
 
 
+# Options shared by every command that walks a repository.
+PathsArgument = Annotated[
+    Optional[list[Path]],
+    typer.Argument(help="Files or directories (default: the current directory).", show_default=False),
+]
+IncludeOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--include", help="Only take files matching this gitignore-style glob (repeatable)."),
+]
+ExcludeOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--exclude", help="Skip files and folders matching this gitignore-style glob (repeatable)."),
+]
+NoGitignoreOption = Annotated[bool, typer.Option("--no-gitignore", help="Also take files that .gitignore excludes.")]
+MaxFileSizeOption = Annotated[
+    int, typer.Option("--max-file-size", min=1, help="Skip (and report) files larger than this many bytes.")
+]
+JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 means one per core.")]
+NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
+
+
 @app.command()
 def audit(
-    paths: Annotated[
-        Optional[list[Path]],
-        typer.Argument(help="Files or directories to audit (default: the current directory).", show_default=False),
-    ] = None,
+    paths: PathsArgument = None,
     report_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Report format: table (terminal), json, markdown, sarif.")
     ] = ReportFormat.table,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
     ] = None,
-    include: Annotated[
-        Optional[list[str]],
-        typer.Option("--include", help="Only audit files matching this gitignore-style glob (repeatable)."),
-    ] = None,
-    exclude: Annotated[
-        Optional[list[str]],
-        typer.Option("--exclude", help="Skip files and folders matching this gitignore-style glob (repeatable)."),
-    ] = None,
-    no_gitignore: Annotated[
-        bool, typer.Option("--no-gitignore", help="Also audit files that .gitignore excludes.")
-    ] = False,
-    max_file_size: Annotated[
-        int, typer.Option("--max-file-size", min=1, help="Skip (and report) files larger than this many bytes.")
-    ] = 2_000_000,
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 means one per core.")
-    ] = 0,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
+    no_gitignore: NoGitignoreOption = False,
+    max_file_size: MaxFileSizeOption = 2_000_000,
+    jobs: JobsOption = 0,
     fail_on_findings: Annotated[
         bool, typer.Option("--fail-on-findings", help="Exit 1 when any OpenAI dependency is found (a CI gate).")
     ] = False,
-    no_progress: Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")] = False,
+    no_progress: NoProgressOption = False,
 ) -> None:
     """Find every OpenAI dependency in a repository, without changing anything.
 
@@ -111,23 +119,151 @@ def audit(
 
       banjia audit . --fail-on-findings --exclude 'tests/'
     """
-    from banjia.api import AuditOptions, audit as run_audit
+    from banjia.api import audit as run_audit
+
+    roots, options = _walk_options(paths, include, exclude, no_gitignore, max_file_size, jobs)
+    result = _with_progress(lambda progress: run_audit(roots, options, progress), not no_progress)
+    _emit(result, report_format.value, output)
+    _print_notices(result)
+    raise typer.Exit(_exit_code(result, fail_on_findings))
+
+
+class MigrateFormat(str, enum.Enum):
+    diff = "diff"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def migrate(
+    paths: PathsArgument = None,
+    to: Annotated[
+        Optional[str],
+        typer.Option("--to", help="Target provider id (see `banjia rules list`); default: [tool.banjia] to."),
+    ] = None,
+    rules: Annotated[
+        Optional[list[Path]], typer.Option("--rules", help="A rule file that adds to or overrides the provider's rules (repeatable).")
+    ] = None,
+    write: Annotated[bool, typer.Option("--write", help="Apply the changes to the files (atomically).")] = False,
+    patch: Annotated[
+        Optional[Path], typer.Option("--patch", help="Write the changes as a patch that `git apply` accepts.")
+    ] = None,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when changes are pending; change nothing.")] = False,
+    unsafe: Annotated[bool, typer.Option("--unsafe", help="Also apply fixes marked unsafe in the rule file.")] = False,
+    report_format: Annotated[
+        MigrateFormat, typer.Option("--format", "-f", help="What goes to stdout: the diff, a json report, or markdown.")
+    ] = MigrateFormat.diff,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
+    no_gitignore: NoGitignoreOption = False,
+    max_file_size: MaxFileSizeOption = 2_000_000,
+    jobs: JobsOption = 0,
+    no_progress: NoProgressOption = False,
+) -> None:
+    """Rewrite OpenAI SDK code for a provider's OpenAI-compatible endpoint.
+
+    Clients get the provider's key and base URL (from environment variables, with the
+    provider's endpoint as default), OpenAI model names are mapped, parameters are
+    clamped, renamed, moved into extra_body or added as the provider's rule file says.
+    What cannot be done safely is left unchanged and marked with a `# TODO(banjia):`
+    comment and a note in the report. Nothing is written without --write.
+
+    Exit codes: 0 done (or, with --check, nothing to change); 1 changes pending (--check);
+    2 usage or rule-file error; 3 some files could not be processed.
+
+    Examples:
+
+      banjia migrate . --to qwen                 # review the diff
+
+      banjia migrate . --to deepseek --write     # apply it
+
+      banjia migrate src/ --to zhipu --patch zhipu.patch
+
+      banjia migrate . --to qwen --check         # CI: fail while code still needs moving
+    """
+    from banjia.api import migrate as run_migrate
+    from banjia.project_config import ConfigError, load_project_config
+    from banjia.rules.loader import RuleError, resolve_rules
+
+    roots, options = _walk_options(paths, include, exclude, no_gitignore, max_file_size, jobs)
+    try:
+        config = load_project_config(Path.cwd())
+        provider = to or config.to
+        if provider is None:
+            _fail_usage("no target provider: pass --to ID (see `banjia rules list`) or set [tool.banjia] to")
+        ruleset = resolve_rules(provider, [*config.rules, *(rules or [])], config.models)
+    except (RuleError, ConfigError) as error:
+        _fail_usage(str(error))
+    result = _with_progress(lambda progress: run_migrate(roots, ruleset, options, unsafe=unsafe, progress=progress),
+                            not no_progress)
+    _emit_migration(result, report_format.value)
+    if patch is not None:
+        from banjia.writer import write_patch
+
+        write_patch(result, patch)
+    if write and not check:
+        from banjia.writer import write_migration
+
+        write_migration(result, Path.cwd())
+    _print_migration_notices(result, written=write and not check)
+    if result.errors:
+        raise typer.Exit(EXIT_UNPROCESSABLE)
+    raise typer.Exit(EXIT_FINDINGS if check and result.changed_files else EXIT_OK)
+
+
+def _walk_options(paths, include, exclude, no_gitignore: bool, max_file_size: int, jobs: int):
+    from banjia.api import AuditOptions
 
     roots = paths or [Path(".")]
     for root in roots:
         if not root.exists():
             _fail_usage(f"{root}: no such file or directory")
-    options = AuditOptions(
+    return roots, AuditOptions(
         include=tuple(include or ()),
         exclude=tuple(exclude or ()),
         max_bytes=max_file_size,
         use_gitignore=not no_gitignore,
         jobs=jobs,
     )
-    result = _with_progress(lambda progress: run_audit(roots, options, progress), not no_progress)
-    _emit(result, report_format.value, output)
-    _print_notices(result)
-    raise typer.Exit(_exit_code(result, fail_on_findings))
+
+
+def _emit_migration(result, fmt: str) -> None:
+    if fmt == "json":
+        from banjia.report.migration import render_migration_json
+
+        sys.stdout.write(render_migration_json(result))
+    elif fmt == "markdown":
+        from banjia.report.migration import render_migration_markdown
+
+        sys.stdout.write(render_migration_markdown(result))
+    else:
+        from rich.console import Console
+
+        from banjia.report.diff import render_diff, unified_diff
+
+        console = Console(highlight=False, soft_wrap=True)
+        if console.is_terminal:
+            console.print(render_diff(result))
+        else:  # exactly the patch text, never wrapped or cropped
+            sys.stdout.write(unified_diff(result))
+
+
+def _print_migration_notices(result, *, written: bool) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from banjia.report.migration import render_migration_summary
+
+    console = Console(stderr=True, highlight=False)
+    for file_migration in result.errors:
+        console.print(f"[yellow]warning[/]: {escape(file_migration.path)}: {escape(file_migration.error)}")
+    console.print(render_migration_summary(result))
+    changed = len(result.changed_files)
+    verb = "changed" if written else "would change"
+    console.print(
+        f"{verb} {changed} file{'s' * (changed != 1)} for {result.provider}"
+        + (f", {len(result.errors)} could not be processed" if result.errors else "")
+    )
 
 
 def _with_progress(run, allowed: bool):

@@ -122,3 +122,66 @@ class AuditResult:
     @property
     def errors(self) -> list[FileResult]:
         return [fr for fr in self.files if fr.error is not None]
+
+
+# ---------------------------------------------------------------- migration
+class Severity(str, Enum):
+    """How much a migration note asks of a person."""
+
+    INFO = "info"  # done automatically; worth knowing (e.g. a clamped value)
+    MANUAL = "manual"  # not changed: a person must decide (a TODO comment marks the place)
+    BLOCKED = "blocked"  # the provider cannot do this at all (e.g. DeepSeek embeddings)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One automatic edit, for the report (the edit itself is in the file's new text)."""
+
+    path: str
+    span: Span  # where it was, in the original file
+    category: str  # "client" | "model" | "parameter" | "import" | "legacy" | "dependency" | "env" | "wrapper"
+    message: str  # "temperature 2 clamped to 1.99 (DashScope accepts [0, 2))"
+    safety: str = "safe"  # the rule's safety level: "safe" or "unsafe"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the migration did not (or could not) do, for a person to follow up."""
+
+    path: str
+    span: Span
+    severity: Severity
+    message: str
+    rule: str = ""  # e.g. "deepseek:unsupported:embeddings", "qwen:parameter:logit_bias"
+
+
+@dataclass(frozen=True)
+class FileMigration:
+    """One file's migration: its text before and after, what changed, what is left."""
+
+    path: str  # as in findings: relative to the working directory when below it
+    before: str  # decoded original text ("" for a file the migration creates)
+    after: str  # migrated text; equal to `before` when nothing changed
+    encoding: str = "utf-8"  # re-encode `after` with this (a BOM is part of the encoding: "utf-8-sig")
+    changes: tuple[Change, ...] = ()
+    notes: tuple[Note, ...] = ()
+    error: str | None = None  # the file could not be migrated (read, decode, parse, re-parse)
+
+    @property
+    def changed(self) -> bool:
+        return self.error is None and self.after != self.before
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    provider: str  # rule set id, e.g. "qwen"
+    strategy: str  # "compat" (openai SDK pointed at the provider) or "native"
+    files: tuple[FileMigration, ...]  # every file looked at, in path order
+
+    @property
+    def changed_files(self) -> list[FileMigration]:
+        return [f for f in self.files if f.changed]
+
+    @property
+    def errors(self) -> list[FileMigration]:
+        return [f for f in self.files if f.error is not None]

@@ -122,3 +122,59 @@ def test_console_script_runs_on_the_example() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["summary"]
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "support-desk"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+def test_migrate_check_write_and_idempotence(runner: CliRunner, example_copy: Path, monkeypatch) -> None:
+    monkeypatch.chdir(example_copy)
+    before = (example_copy / "support_desk" / "clients.py").read_text(encoding="utf-8")
+    check = runner.invoke(app, ["migrate", ".", "--to", "qwen", "--check"])
+    assert check.exit_code == 1, check.output
+    assert (example_copy / "support_desk" / "clients.py").read_text(encoding="utf-8") == before
+    diff = runner.invoke(app, ["migrate", ".", "--to", "qwen"])
+    assert diff.exit_code == 0
+    assert diff.stdout.startswith("diff --git a/")
+    assert '+client = OpenAI(api_key=os.environ["DASHSCOPE_API_KEY"]' in diff.stdout
+    written = runner.invoke(app, ["migrate", ".", "--to", "qwen", "--write"])
+    assert written.exit_code == 0
+    after = (example_copy / "support_desk" / "clients.py").read_text(encoding="utf-8")
+    assert "DASHSCOPE_BASE_URL" in after
+    again = runner.invoke(app, ["migrate", ".", "--to", "qwen", "--check"])
+    assert again.exit_code == 0, again.stdout
+    assert again.stdout == ""
+
+
+def test_migrate_patch_applies_with_git(runner: CliRunner, example_copy: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(example_copy)
+    subprocess.run(["git", "init", "-q"], check=True)
+    patch = tmp_path / "qwen.patch"
+    result = runner.invoke(app, ["migrate", ".", "--to", "qwen", "--patch", str(patch)])
+    assert result.exit_code == 0
+    applied = subprocess.run(["git", "apply", "--check", str(patch)], capture_output=True, text=True)
+    assert applied.returncode == 0, applied.stderr
+
+
+def test_migrate_json_report(runner: CliRunner, example_copy: Path, monkeypatch) -> None:
+    monkeypatch.chdir(example_copy)
+    result = runner.invoke(app, ["migrate", ".", "--to", "qwen", "--format", "json"])
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["provider"] == "qwen"
+    paths = {f["path"] for f in report["files"]}
+    assert "support_desk/clients.py" in paths
+
+
+@pytest.mark.parametrize("arguments", [["migrate", ".", "--to", "nowhere"], ["migrate", "."]])
+def test_migrate_usage_errors(runner: CliRunner, repo: Path, monkeypatch, arguments) -> None:
+    monkeypatch.chdir(repo)
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("banjia: error:") or "Error" in result.stderr

@@ -64,9 +64,23 @@ def analyze_python(source: str, path: str) -> list[Finding]:
 
 
 def analyze_module(module: cst.Module, path: str) -> list[Finding]:
-    recorder = _Recorder()
-    module.visit(recorder)
-    return _Emitter(path, recorder, Resolver(recorder), module).run()
+    return _Emitter.over(module, path).run()
+
+
+@dataclass(frozen=True)
+class NodeFinding:
+    """A finding still attached to its node, for rewrites that edit the same tree."""
+
+    kind: Kind
+    node: cst.CSTNode
+    message: str
+    confidence: Confidence
+    data: dict
+
+
+def analyze_nodes(module: cst.Module, path: str) -> list[NodeFinding]:
+    """The findings of `module`, in source order, each with the node it is about."""
+    return _Emitter.over(module, path).collect()
 
 
 # ---------------------------------------------------------------- recording
@@ -160,11 +174,21 @@ class _Emitter:
         self.events = recorder.events
         self.resolver = resolver
         self.module = module
-        self.pending: list[tuple[Kind, cst.CSTNode, str, Confidence, dict]] = []
+        self.pending: list[NodeFinding] = []
         self.imports_openai = False
         self._reported_errors: set[int] = set()
 
+    @classmethod
+    def over(cls, module: cst.Module, path: str) -> "_Emitter":
+        recorder = _Recorder()
+        module.visit(recorder)
+        return cls(path, recorder, Resolver(recorder), module)
+
     def run(self) -> list[Finding]:
+        self.collect()
+        return self._findings()
+
+    def collect(self) -> list[NodeFinding]:
         for node in self.events.imports:
             self._import(node)
         for call, scope in self.events.calls:
@@ -175,22 +199,24 @@ class _Emitter:
             self._error_ref(node, scope)
         for node in self.events.strings:
             self._string(node)
-        return self._findings()
+        return self.pending
 
     def _findings(self) -> list[Finding]:
-        positions = positions_of(self.module, (node for _, node, *_ in self.pending))
+        positions = positions_of(self.module, (pending.node for pending in self.pending))
         lines = self.module.code.splitlines() if self.pending else []
         findings = []
-        for kind, node, message, confidence, data in self.pending:
-            p = positions[id(node)]
+        for pending in self.pending:
+            p = positions[id(pending.node)]
             snippet = _snippet(lines[p.line - 1] if p.line <= len(lines) else "")
             span = Span(p.line, p.column, p.end_line, p.end_column)
-            findings.append(Finding(kind, self.path, span, message, snippet, confidence, data))
+            findings.append(
+                Finding(pending.kind, self.path, span, pending.message, snippet, pending.confidence, pending.data)
+            )
         return sorted(findings, key=Finding.sort_key)
 
     # -- helpers
     def _add(self, kind: Kind, node: cst.CSTNode, message: str, confidence=Confidence.CERTAIN, **data) -> None:
-        self.pending.append((kind, node, message, confidence, data))
+        self.pending.append(NodeFinding(kind, node, message, confidence, data))
 
     def _code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)

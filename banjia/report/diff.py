@@ -1,0 +1,223 @@
+"""The migration as a git-style unified diff: to review, to colour, to `git apply`.
+
+The diff is built here rather than with `difflib.unified_diff` because `git apply` is
+stricter than a reader: it needs git's file headers (`diff --git`, `new file mode`,
+C-quoted paths), a `\\ No newline at end of file` marker after a last line without
+one, and lines split on `\\n` only, so a CRLF file keeps its `\\r` and a form feed or
+U+2028 inside a line does not start a new one.
+
+A diff is text, but `git apply` matches bytes. The text of each side is the file's
+content as UTF-8 (with the BOM of a `utf-8-sig` file), so the patch is byte-exact for
+UTF-8 files and for any file whose text is ASCII. A file kept in another encoding
+(gbk, latin-1) with non-ASCII text cannot be patched byte for byte: `render_patch`
+names such files in a comment above the diff, where `git apply` and `patch` ignore it.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
+from rich.theme import Theme
+
+from banjia.model import FileMigration, MigrationResult
+
+CONTEXT_LINES = 3
+NO_NEWLINE_MARKER = "\\ No newline at end of file"
+
+THEME = Theme(
+    {
+        "diff.file": "bold",
+        "diff.hunk": "cyan",
+        "diff.added": "green",
+        "diff.removed": "red",
+        "diff.marker": "dim",
+    }
+)
+
+
+def unified_diff(result: MigrationResult) -> str:
+    """Every changed file's diff, in path order; "" when nothing changed."""
+    changed = sorted(result.changed_files, key=lambda fm: fm.path)
+    return "".join(line for fm in changed for line in _file_diff(fm))
+
+
+def render_patch(result: MigrationResult) -> str:
+    """`unified_diff` preceded by a comment naming the files it cannot patch exactly.
+
+    Tools that apply patches skip any text before the first `diff --git` line, so the
+    comment travels with the patch without breaking it.
+    """
+    diff = unified_diff(result)
+    inexact = [fm for fm in sorted(result.changed_files, key=lambda fm: fm.path) if not is_byte_exact(fm)]
+    if not inexact:
+        return diff
+    preamble = [
+        "# This patch is UTF-8 text. These files use another encoding on disk, so their",
+        "# hunks do not match them byte for byte and `git apply` will reject the patch:",
+        *(f"#   {fm.path} ({fm.encoding})" for fm in inexact),
+        "",
+    ]
+    return "\n".join(preamble) + "\n" + diff
+
+
+def is_byte_exact(file: FileMigration) -> bool:
+    """Whether the patch's UTF-8 lines are the very bytes the file holds before and after."""
+    sides = (file.after,) if file.before == "" else (file.before, file.after)
+    try:
+        return all(_disk_text(file, text).encode("utf-8") == text.encode(file.encoding) for text in sides)
+    except (UnicodeError, LookupError):
+        return False
+
+
+def quote_path(path: str) -> str:
+    """A path as git writes it in a diff header, quoted only when git would quote it.
+
+    Git (with its default `core.quotePath`) wraps a name in double quotes and escapes
+    control characters, `"`, `\\`, DEL and every byte of a non-ASCII character, in
+    C style (`\\t`, `\\"`, `\\346`). Spaces need no quoting.
+    """
+    raw = path.encode("utf-8", "surrogateescape")
+    if not any(_must_quote(byte) for byte in raw):
+        return path
+    return '"' + "".join(_quoted_byte(byte) for byte in raw) + '"'
+
+
+def render_diff(result: MigrationResult) -> DiffView:
+    """The diff for a terminal: file headers bold, hunk headers cyan, +green, -red."""
+    return DiffView(unified_diff(result))
+
+
+@dataclass(frozen=True)
+class DiffView:
+    """A unified diff as a rich renderable; created by `render_diff`.
+
+    Lines are never wrapped by the view, so a colourless console printing it with
+    `soft_wrap=True` (a pipe, a log file) writes the diff itself; colour never
+    carries meaning on its own.
+    """
+
+    diff: str
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = Text(no_wrap=True, overflow="ignore", end="")
+        for line, style in _styled_lines(self.diff):
+            # A terminal shows a CRLF line's "\r" as nothing at best; the patch keeps it.
+            text.append(line.removesuffix("\r") + "\n", style=style)
+        with console.use_theme(THEME):
+            yield from console.render(text, options)
+
+
+# ---------------------------------------------------------------- one file
+def _file_diff(file: FileMigration) -> Iterator[str]:
+    created = file.before == ""
+    old_name = quote_path("a/" + file.path)
+    new_name = quote_path("b/" + file.path)
+    yield f"diff --git {old_name} {new_name}\n"
+    if created:
+        yield "new file mode 100644\n"
+    yield _label("---", "/dev/null" if created else old_name)
+    yield _label("+++", new_name)
+
+    old = _lines(_disk_text(file, file.before))
+    new = _lines(_disk_text(file, file.after))
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for group in matcher.get_grouped_opcodes(CONTEXT_LINES):
+        first, last = group[0], group[-1]
+        yield f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n"
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                yield from _hunk_lines(" ", old[i1:i2])
+                continue
+            yield from _hunk_lines("-", old[i1:i2])
+            yield from _hunk_lines("+", new[j1:j2])
+
+
+def _label(sign: str, name: str) -> str:
+    """A `---`/`+++` line; git ends it with a tab when the name holds a space, so the
+    name's end is unambiguous to `patch`, which would otherwise stop at the space."""
+    return f"{sign} {name}{chr(9) if ' ' in name else ''}\n"
+
+
+def _disk_text(file: FileMigration, text: str) -> str:
+    """The text as the file holds it: a `utf-8-sig` file starts with its BOM.
+
+    A created file has no "before" at all, so it gets no BOM there.
+    """
+    if not text and not file.before:
+        return text
+    try:
+        codec = codecs.lookup(file.encoding).name
+    except LookupError:
+        return text
+    return "\ufeff" + text if codec == "utf-8-sig" else text
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their `\\n` kept, split as git splits them: on `\\n` only."""
+    if not text:
+        return []
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _hunk_lines(prefix: str, lines: list[str]) -> Iterator[str]:
+    for line in lines:
+        if line.endswith("\n"):
+            yield prefix + line
+        else:
+            yield f"{prefix}{line}\n{NO_NEWLINE_MARKER}\n"
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk range in unified-diff form: `3` for one line, `0,0` before an empty side."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
+# ---------------------------------------------------------------- quoting and colour
+_LETTER_ESCAPES = {0x07: "a", 0x08: "b", 0x09: "t", 0x0A: "n", 0x0B: "v", 0x0C: "f", 0x0D: "r", 0x22: '"', 0x5C: "\\"}
+
+
+def _must_quote(byte: int) -> bool:
+    return byte < 0x20 or byte >= 0x7F or byte in (0x22, 0x5C)
+
+
+def _quoted_byte(byte: int) -> str:
+    if byte in _LETTER_ESCAPES:
+        return "\\" + _LETTER_ESCAPES[byte]
+    if _must_quote(byte):
+        return f"\\{byte:03o}"
+    return chr(byte)
+
+
+def _styled_lines(diff: str) -> Iterator[tuple[str, str]]:
+    """Each line with its style. Headers are told from hunk lines by position, not
+    by their first character: a removed line "-- x" reads "--- x" in the diff."""
+    in_header = False
+    for line in diff.split("\n")[:-1]:
+        if line.startswith("diff --git "):
+            in_header = True
+        elif line.startswith("@@ "):
+            in_header = False
+            yield line, "diff.hunk"
+            continue
+        yield line, _line_style(line, in_header)
+
+
+_HUNK_STYLES = {"+": "diff.added", "-": "diff.removed", "\\": "diff.marker"}
+
+
+def _line_style(line: str, in_header: bool) -> str:
+    if in_header:
+        return "diff.file"
+    return _HUNK_STYLES.get(line[:1], "")

@@ -1,0 +1,149 @@
+"""Puts a migration on disk: every changed file replaced whole, or left as it was.
+
+Each file is written to a temporary file beside it and renamed over the original,
+so a reader, a crash or a full disk never leaves half a file. Everything that can
+be checked is checked before the first write: every path must lie inside the
+root, every new text must encode in its file's encoding, and every file must still
+hold the text the migration read, so a file edited since is not overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from banjia.model import FileMigration, MigrationResult
+from banjia.report.diff import render_patch
+
+
+class WriteError(ValueError):
+    """A migration that must not be written; raised before any file is touched."""
+
+
+@dataclass(frozen=True)
+class _PlannedWrite:
+    file: FileMigration
+    target: Path  # resolved: a symlinked file is written through its link
+    data: bytes
+
+
+def write_migration(result: MigrationResult, root: Path | None = None) -> list[str]:
+    """Write every changed file below `root` (the working directory when None).
+
+    Relative paths in `result` are taken from `root`. Returns the paths written,
+    as `result` spells them, in path order. Raises WriteError, writing nothing,
+    when a check fails; an OSError while writing leaves the files before it (in
+    path order) written and the rest untouched.
+    """
+    base = (Path.cwd() if root is None else root).resolve()
+    plan = [_plan(file, base) for file in sorted(result.changed_files, key=lambda fm: fm.path)]
+    _refuse_shared_targets(plan)
+    for planned in plan:
+        write_file_atomically(planned.target, planned.data)
+    return [planned.file.path for planned in plan]
+
+
+def write_patch(result: MigrationResult, path: Path) -> None:
+    """Write the migration's patch (see `render_patch`) as UTF-8, atomically."""
+    write_file_atomically(path, render_patch(result).encode("utf-8"))
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that it is always either wholly old or wholly new.
+
+    The new file keeps the old one's permission bits; a new file gets the usual
+    umask-limited mode. A symlink is followed, so the link stays and its target
+    changes. On any error the temporary file is removed and `path` is untouched.
+    """
+    target = path.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    temporary, fd = _create_temporary(target)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if mode is not None:
+                os.chmod(temporary, mode)
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _sync_directory(target.parent)
+
+
+# ---------------------------------------------------------------- checks
+def _plan(file: FileMigration, base: Path) -> _PlannedWrite:
+    target = (base / file.path).resolve()
+    if not target.is_relative_to(base):
+        raise WriteError(f"{file.path}: resolves to {target}, outside {base}; nothing was written")
+    try:
+        data = file.after.encode(file.encoding)
+    except (UnicodeError, LookupError) as error:
+        raise WriteError(f"{file.path}: the new text cannot be encoded as {file.encoding}: {error}") from None
+    _refuse_if_edited(file, target)
+    return _PlannedWrite(file, target, data)
+
+
+def _refuse_if_edited(file: FileMigration, target: Path) -> None:
+    """The file must still hold what the migration read; a created file must not exist yet."""
+    try:
+        current = target.read_bytes()
+    except FileNotFoundError:
+        current = None
+    except OSError as error:
+        raise WriteError(f"{file.path}: cannot be read back before writing: {error}") from None
+    if file.before == "":
+        expected_absent = current is None or current == b""
+        if not expected_absent:
+            raise WriteError(f"{file.path}: was to be created but already exists; nothing was written")
+        return
+    if current != file.before.encode(file.encoding):
+        state = "no longer exists" if current is None else "has changed on disk since it was read"
+        raise WriteError(f"{file.path}: {state}; nothing was written")
+
+
+def _refuse_shared_targets(plan: list[_PlannedWrite]) -> None:
+    """Two paths that resolve to one file (through a symlink) would overwrite each other."""
+    seen: dict[Path, str] = {}
+    for planned in plan:
+        other = seen.setdefault(planned.target, planned.file.path)
+        if other != planned.file.path:
+            raise WriteError(f"{other} and {planned.file.path} are the same file; nothing was written")
+
+
+# ---------------------------------------------------------------- files
+def _create_temporary(target: Path) -> tuple[Path, int]:
+    """A new, exclusive file beside `target`: same directory, so the rename is atomic."""
+    while True:
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
+        except FileExistsError:
+            continue
+
+
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate newlines
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable. POSIX only; some file systems refuse, harmlessly."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

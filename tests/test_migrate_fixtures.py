@@ -1,0 +1,59 @@
+"""Migration fixtures: tests/fixtures/<provider>/<case>.py becomes <case>.fixed.py.
+
+A case without a .fixed.py must come out unchanged. A first line `# flags: --unsafe`
+turns on unsafe fixes. Every output must parse and be stable under a second run.
+Each rule file's own [[examples]] run the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from banjia.codemods.compat import migrate_python
+from banjia.rules.loader import builtin_ids, load_builtin
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = sorted(
+    path
+    for provider in builtin_ids()
+    for path in (FIXTURES / provider).glob("*.py")
+    if not path.name.endswith(".fixed.py")
+)
+EXAMPLES = [
+    pytest.param(provider, example, id=f"{provider}-{example.name}")
+    for provider in builtin_ids()
+    for example in load_builtin(provider).examples
+]
+
+
+def flags_of(source: str) -> set[str]:
+    first = source.splitlines()[0] if source else ""
+    return set(first.removeprefix("# flags:").split()) if first.startswith("# flags:") else set()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_fixture(case: Path) -> None:
+    source = case.read_text(encoding="utf-8")
+    rules = load_builtin(case.parent.name)
+    unsafe = "--unsafe" in flags_of(source)
+    migrated = migrate_python(source, case.name, rules, unsafe=unsafe).text
+    fixed = case.with_name(case.stem + ".fixed.py")
+    expected = fixed.read_text(encoding="utf-8") if fixed.exists() else source
+    assert migrated == expected
+    cst.parse_module(migrated)
+    assert migrate_python(migrated, case.name, rules, unsafe=unsafe).text == migrated, "not idempotent"
+
+
+@pytest.mark.parametrize("provider, example", EXAMPLES)
+def test_rule_file_examples(provider: str, example) -> None:
+    rules = load_builtin(provider)
+    migrated = migrate_python(example.before.lstrip("\n"), "example.py", rules).text
+    assert migrated == example.after.lstrip("\n")
+    assert migrate_python(migrated, "example.py", rules).text == migrated
+
+
+def test_every_provider_has_fixtures() -> None:
+    assert {p.parent.name for p in CASES} == set(builtin_ids())
