@@ -349,3 +349,30 @@ def test_colours_mark_additions_deletions_hunks_and_file_headers() -> None:
 
 def test_an_empty_diff_renders_nothing() -> None:
     assert rendered(migration(), "truecolor") == ""
+
+
+# ---------------------------------------------------------------- long files
+def changed_lines(diff: str) -> list[str]:
+    return [line for line in diff.split("\n") if line.startswith(("-", "+")) and not line.startswith(("---", "+++"))]
+
+
+def test_hunks_stay_minimal_in_long_files_full_of_repeated_lines() -> None:
+    # Past 200 lines difflib's fast mode ignores frequent lines such as blank ones;
+    # the diff must still show only the lines that changed.
+    before = "".join(f"x{n} = call(model='gpt-4o')\n\n    )\n" for n in range(400))
+    after = before.replace("x10 = call(model='gpt-4o')", "x10 = call(model='qwen-plus')").replace(
+        "x14 = call(model='gpt-4o')", "x14 = call(model='qwen-plus')"
+    )
+    assert changed_lines(unified_diff(migration(edit("long.py", before, after)))) == [
+        "-x10 = call(model='gpt-4o')",
+        "+x10 = call(model='qwen-plus')",
+        "-x14 = call(model='gpt-4o')",
+        "+x14 = call(model='qwen-plus')",
+    ]
+
+
+@needs_git
+def test_git_applies_a_long_file_edited_on_every_third_line(tmp_path: Path) -> None:
+    before = "".join(f"x{n} = call(model='gpt-4o')\n\n    )\n" for n in range(3000))
+    after = before.replace("gpt-4o", "qwen-plus")
+    assert_applies(tmp_path, edit("long.py", before, after))

@@ -125,8 +125,7 @@ def _file_diff(file: FileMigration) -> Iterator[str]:
 
     old = _lines(_disk_text(file, file.before))
     new = _lines(_disk_text(file, file.after))
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    for group in matcher.get_grouped_opcodes(CONTEXT_LINES):
+    for group in _LineMatcher(old, new).get_grouped_opcodes(CONTEXT_LINES):
         first, last = group[0], group[-1]
         yield f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n"
         for tag, i1, i2, j1, j2 in group:
@@ -135,6 +134,44 @@ def _file_diff(file: FileMigration) -> Iterator[str]:
                 continue
             yield from _hunk_lines("-", old[i1:i2])
             yield from _hunk_lines("+", new[j1:j2])
+
+
+class _LineMatcher(SequenceMatcher):
+    """Minimal hunks at a bounded cost.
+
+    difflib's exact matching (`autojunk=False`) is quadratic in the lines that recur
+    (blank lines, closing brackets), which takes minutes on a long file edited in
+    many places; its fast mode treats those lines as junk and can merge nearby edits
+    into one large replacement. So the fast pass finds the regions that differ and
+    the exact pass re-examines each region small enough to afford it.
+    """
+
+    def __init__(self, old: list[str], new: list[str]) -> None:
+        super().__init__(None, old, new)
+
+    def get_opcodes(self) -> list[tuple[str, int, int, int, int]]:
+        refined: list[tuple[str, int, int, int, int]] = []
+        for tag, i1, i2, j1, j2 in super().get_opcodes():
+            if tag != "replace" or (i2 - i1) * (j2 - j1) > _EXACT_PASS_LIMIT:
+                _append_opcode(refined, (tag, i1, i2, j1, j2))
+                continue
+            exact = SequenceMatcher(None, self.a[i1:i2], self.b[j1:j2], autojunk=False)
+            for sub_tag, a1, a2, b1, b2 in exact.get_opcodes():
+                _append_opcode(refined, (sub_tag, i1 + a1, i1 + a2, j1 + b1, j1 + b2))
+        return refined
+
+
+# Line pairs in one region the exact pass may compare: a few hundred lines a side.
+_EXACT_PASS_LIMIT = 250_000
+
+
+def _append_opcode(opcodes: list[tuple[str, int, int, int, int]], opcode: tuple[str, int, int, int, int]) -> None:
+    """Append, merging with the previous opcode when both are the same kind."""
+    tag, i1, i2, j1, j2 = opcode
+    if opcodes and opcodes[-1][0] == tag:
+        _, start_i, _, start_j, _ = opcodes.pop()
+        opcode = (tag, start_i, i2, start_j, j2)
+    opcodes.append(opcode)
 
 
 def _label(sign: str, name: str) -> str:
