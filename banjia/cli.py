@@ -197,14 +197,16 @@ def migrate(
     result = _with_progress(lambda progress: run_migrate(roots, ruleset, options, unsafe=unsafe, progress=progress),
                             not no_progress)
     _emit_migration(result, report_format.value)
-    if patch is not None:
-        from banjia.writer import write_patch
+    from banjia.writer import WriteError, write_migration, write_patch
 
-        write_patch(result, patch)
-    if write and not check:
-        from banjia.writer import write_migration
-
-        write_migration(result, Path.cwd())
+    try:
+        if patch is not None:
+            write_patch(result, patch)
+        if write and not check:
+            write_migration(result, Path.cwd())
+    except (WriteError, OSError) as error:
+        typer.echo(f"banjia: error: nothing more written: {error}", err=True)
+        raise typer.Exit(EXIT_UNPROCESSABLE) from None
     _print_migration_notices(result, written=write and not check)
     if result.errors:
         raise typer.Exit(EXIT_UNPROCESSABLE)

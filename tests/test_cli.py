@@ -178,3 +178,17 @@ def test_migrate_usage_errors(runner: CliRunner, repo: Path, monkeypatch, argume
     result = runner.invoke(app, arguments)
     assert result.exit_code == 2
     assert result.stderr.startswith("banjia: error:") or "Error" in result.stderr
+
+
+def test_migrate_write_refuses_a_file_changed_since_it_was_read(runner: CliRunner, repo: Path, monkeypatch) -> None:
+    """A refused write is one clear line and exit 3, never a traceback."""
+    import banjia.writer
+
+    def refuse(result, root=None):
+        raise banjia.writer.WriteError("app.py: changed on disk since it was read")
+
+    monkeypatch.setattr(banjia.writer, "write_migration", refuse)
+    monkeypatch.chdir(repo)
+    result = runner.invoke(app, ["migrate", ".", "--to", "qwen", "--write"])
+    assert result.exit_code == 3
+    assert "banjia: error: nothing more written: app.py: changed on disk" in result.stderr

@@ -190,7 +190,8 @@ def test_git_applies_a_plain_edit(tmp_path: Path) -> None:
 
 @needs_git
 def test_git_applies_several_hunks_in_one_file(tmp_path: Path) -> None:
-    after = NUMBERED.replace("line 2\n", "line two\n").replace("line 25\n", "").replace("line 30\n", "line 30\nextra\n")
+    after = NUMBERED.replace("line 2\n", "line two\n").replace("line 25\n", "")
+    after = after.replace("line 30\n", "line 30\nextra\n")
     diff = assert_applies(tmp_path, edit("app.py", NUMBERED, after))
     assert [line for line in diff.split("\n") if line.startswith("@@")] == [
         "@@ -1,5 +1,5 @@",
@@ -297,7 +298,10 @@ def test_a_patch_of_exact_files_is_the_plain_diff() -> None:
 
 @needs_git
 def test_git_skips_the_comment_above_the_diff(tmp_path: Path) -> None:
-    files = [edit("ascii.py", "x = 1\n", "x = 2\n", encoding="latin-1"), edit("gbk.py", "# 中\n", "# 中\n#\n", encoding="gbk")]
+    files = [
+        edit("ascii.py", "x = 1\n", "x = 2\n", encoding="latin-1"),
+        edit("gbk.py", "# 中\n", "# 中\n#\n", encoding="gbk"),
+    ]
     repo = repo_with(tmp_path, files)
     patch = render_patch(migration(*files))
     assert patch.startswith("# This patch")

@@ -41,7 +41,11 @@ THEME = Theme(
 
 
 def unified_diff(result: MigrationResult) -> str:
-    """Every changed file's diff, in path order; "" when nothing changed."""
+    """Every changed file's diff, in path order; "" when nothing changed.
+
+    Paths are written as the result spells them, so a result whose paths are
+    relative to the repository root gives a patch to apply from that root.
+    """
     changed = sorted(result.changed_files, key=lambda fm: fm.path)
     return "".join(line for fm in changed for line in _file_diff(fm))
 
@@ -222,7 +226,9 @@ def _range(start: int, stop: int) -> str:
 
 
 # ---------------------------------------------------------------- quoting and colour
-_LETTER_ESCAPES = {0x07: "a", 0x08: "b", 0x09: "t", 0x0A: "n", 0x0B: "v", 0x0C: "f", 0x0D: "r", 0x22: '"', 0x5C: "\\"}
+_LETTER_ESCAPES = {
+    0x07: "a", 0x08: "b", 0x09: "t", 0x0A: "n", 0x0B: "v", 0x0C: "f", 0x0D: "r", 0x22: '"', 0x5C: "\\",
+}
 
 
 def _must_quote(byte: int) -> bool:

@@ -97,7 +97,7 @@ def verdict(summary: MigrationSummary) -> str:
     """One sentence on the whole migration, worded the same in every format."""
     target = f"{summary.provider} ({summary.strategy})"
     if summary.changes == 0 and summary.files_changed == 0:
-        text = f"No changes needed for {target}."
+        text = f"No files changed for {target}."
     else:
         text = (
             f"Migrated to {target}: {plural(summary.changes, 'change')} "
@@ -137,9 +137,14 @@ def _file_dict(file: FileMigration) -> dict[str, Any]:
         ],
         "notes": [
             {**_span_dict(n.span), "severity": n.severity.value, "message": n.message, "rule": n.rule}
-            for n in sorted(file.notes, key=lambda n: (_span_key(n.span), _SEVERITY_RANK[n.severity], n.rule, n.message))
+            for n in sorted(file.notes, key=_note_position_key)
         ],
     }
+
+
+def _note_position_key(note: Note) -> tuple:
+    """JSON lists a file's notes top to bottom, as they sit in the file."""
+    return (_span_key(note.span), _SEVERITY_RANK[note.severity], note.rule, note.message)
 
 
 def _span_dict(span: Span) -> dict[str, int]:
