@@ -91,7 +91,7 @@ def migrate(
     cwd = Path.cwd()
     tasks = [(c.path, display_path(c, cwd), rules, unsafe) for c in candidates]
     files = list(_run(migrate_file, tasks, options.jobs, progress))
-    files += [FileMigration(_skipped_result(s, cwd)[0].path, "", "", error=s.reason) for s in skipped]
+    files += [FileMigration(_skipped_path(s, cwd), "", "", error=s.reason) for s in skipped]
     files.sort(key=lambda f: f.path)
     return MigrationResult(rules.id, "compat", tuple(files))
 
@@ -216,9 +216,12 @@ def _failure(shown: str, reason: str) -> FileResult:
 
 
 def _skipped_result(skipped: Skipped, cwd: Path) -> tuple[FileResult, bool]:
+    return _failure(_skipped_path(skipped, cwd), skipped.reason), False
+
+
+def _skipped_path(skipped: Skipped, cwd: Path) -> str:
     path = skipped.root / skipped.relpath if skipped.root.is_dir() else skipped.root
     try:
-        shown = path.relative_to(cwd).as_posix()
+        return path.relative_to(cwd).as_posix()
     except ValueError:
-        shown = path.as_posix()
-    return _failure(shown, skipped.reason), False
+        return path.as_posix()

@@ -279,9 +279,7 @@ class _Emitter:
                 self._add(Kind.IMPORT, alias, f"imports {name}{alias_text}", module=name, alias=asname,
                           legacy=name == "openai.error")
         elif root in ("tiktoken", "langchain_openai") or name.startswith("llama_index.llms.openai"):
-            library = "tiktoken" if root == "tiktoken" else WRAPPER_CLASSES.get(f"{name}.OpenAI", "langchain")
-            if root == "llama_index":
-                library = "llama_index"
+            library = {"tiktoken": "tiktoken", "langchain_openai": "langchain"}.get(root, "llama_index")
             self._add(Kind.WRAPPER, alias, f"imports {name}{alias_text} ({library})",
                       library=library, module=name, usage="import")
 
@@ -393,14 +391,18 @@ class _Emitter:
         self._add(Kind.CALL, node, message, confidence, **data)
 
     def _client(self, node: cst.Call, cls: str) -> None:
-        kwargs = {
+        kwargs = self._keyword_arguments(node)
+        shown = f" ({', '.join(kwargs)})" if kwargs else ""
+        self._add(Kind.CLIENT, node, f"{cls} client constructed{shown}", cls=cls, kwargs=kwargs,
+                  is_async=cls in ASYNC_CLIENTS, azure="Azure" in cls)
+
+    def _keyword_arguments(self, node: cst.Call) -> dict:
+        """Keyword arguments as literal values (or source), with key- and token-like values masked."""
+        return {
             arg.keyword.value: self._masked(arg.keyword.value, arg.value)
             for arg in node.args
             if arg.keyword is not None
         }
-        shown = f" ({', '.join(kwargs)})" if kwargs else ""
-        self._add(Kind.CLIENT, node, f"{cls} client constructed{shown}", cls=cls, kwargs=kwargs,
-                  is_async=cls in ASYNC_CLIENTS, azure="Azure" in cls)
 
     def _masked(self, name: str, node: cst.BaseExpression):
         value = self._literal(node)
@@ -411,11 +413,7 @@ class _Emitter:
     def _wrapper(self, node: cst.Call, qualname: str) -> None:
         library = WRAPPER_CLASSES[qualname]
         cls = qualname.rsplit(".", 1)[-1]
-        kwargs = {
-            arg.keyword.value: self._masked(arg.keyword.value, arg.value)
-            for arg in node.args
-            if arg.keyword is not None
-        }
+        kwargs = self._keyword_arguments(node)
         model = next((kwargs[k] for k in ("model", "model_name", "deployment_name") if k in kwargs), None)
         message = f"{library} {cls} (speaks the OpenAI protocol)"
         if isinstance(model, str):
@@ -469,8 +467,9 @@ class _Emitter:
             where = "model argument" if in_model_argument else "literal"
             self._add(Kind.MODEL, node, f"OpenAI model name {value!r}", model=value, context=where)
         elif ENV_VAR_NAME.match(value):
-            self._add(Kind.ENV_VAR, node, self._env_message(node, value), name=value,
-                      access=self._env_access(node))
+            access = self._env_access(node)
+            message = {"read": f"reads {value}", "set": f"sets {value}"}.get(access, f"mentions {value}")
+            self._add(Kind.ENV_VAR, node, message, name=value, access=access)
 
     def _env_access(self, node: cst.SimpleString) -> str:
         recorded = self.events.env_access.get(id(node))
@@ -484,10 +483,6 @@ class _Emitter:
             if value.qualname in _ENV_READERS:
                 return _ENV_READERS[value.qualname]
         return "mention"
-
-    def _env_message(self, node: cst.SimpleString, name: str) -> str:
-        access = self._env_access(node)
-        return {"read": f"reads {name}", "set": f"sets {name}"}.get(access, f"mentions {name}")
 
 
 # ---------------------------------------------------------------- small pure helpers

@@ -110,7 +110,6 @@ class Scope:
     parent: "Scope | None"
     bindings: dict[str, list[Source]] = field(default_factory=dict)
     global_names: set[str] = field(default_factory=set)
-    nonlocal_names: set[str] = field(default_factory=set)
     class_info: ClassInfo | None = None  # for class scopes
     function: FunctionInfo | None = None  # for function scopes
 
@@ -263,9 +262,6 @@ class BindingCollector(cst.CSTVisitor):
 
     def visit_Global(self, node: cst.Global) -> None:
         self.scope.global_names.update(n.name.value for n in node.names)
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        self.scope.nonlocal_names.update(n.name.value for n in node.names)
 
     def visit_Return(self, node: cst.Return) -> None:
         function = self._current_function()
