@@ -131,6 +131,12 @@ class _Planner:
         wanted = self._client_arguments(azure_target)
         dropped = _AZURE_ONLY + ("base_url",) if azure_target else _AZURE_ONLY + _OPENAI_ONLY
         dropped = tuple(name for name in dropped if name not in wanted)
+        self._keep_configured_values(call, wanted)
+        for name in dropped:
+            value = _keyword_value(call, name)
+            if value is not None and not _is_replaceable_setting(value):
+                self._note(call, Severity.INFO, f"{name}=`{_one_line(self.module.code_for_node(value))}` removed: "
+                           f"{target_class} does not take it", f"client:{name}", False)
 
         def edit(node: cst.CSTNode) -> cst.CSTNode:
             assert isinstance(node, cst.Call)
@@ -144,6 +150,25 @@ class _Planner:
             if isinstance(call.func, cst.Name):
                 self.imports.add(("openai", target_class))
                 self.unused_imports.add(("openai", call.func.value))
+
+    def _keep_configured_values(self, call: cst.Call, wanted: dict[str, str]) -> None:
+        """Leave a key or endpoint alone when the code computes it from its own configuration.
+
+        A literal, or a read of an OPENAI_* environment variable, is replaced by the
+        provider's variable. Anything else (`settings.llm_key`, a function argument, a
+        variable of the user's own naming) is plumbing the project owns: replacing it would
+        silently cut that configuration off, so it is kept and the user is told what it
+        must now supply.
+        """
+        for name in list(wanted):
+            value = _keyword_value(call, name)
+            if value is None or _is_replaceable_setting(value) or self.module.code_for_node(value) == wanted[name]:
+                continue
+            del wanted[name]
+            endpoint = self.rules.endpoint
+            meant = f"key ({endpoint.api_key_env})" if name == "api_key" else f"endpoint ({endpoint.base_url})"
+            self._note(call, Severity.MANUAL, f"{name} comes from `{_one_line(self.module.code_for_node(value))}`, "
+                       f"the project's own setting: set it to the {self.rules.name} {meant}", f"client:{name}", True)
 
     def _client_arguments(self, azure: bool) -> dict[str, str]:
         endpoint = self.rules.endpoint
@@ -327,6 +352,43 @@ def _with_todos(statement, messages: list[str]):
 
 
 # ---------------------------------------------------------------- node helpers
+def _is_replaceable_setting(node: cst.BaseExpression) -> bool:
+    """A hard-coded value, or a read of an OpenAI environment variable (OPENAI_API_KEY, AZURE_OPENAI_ENDPOINT, ...)."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        return True
+    name = _environment_variable_read(node)
+    return name is not None and "OPENAI" in name.upper()
+
+
+def _environment_variable_read(node: cst.BaseExpression) -> str | None:
+    """The variable name of `os.environ["X"]`, `os.environ.get("X", ...)`, `os.getenv("X", ...)` (any import style)."""
+    if isinstance(node, cst.Subscript) and _dotted(node.value) in ("os.environ", "environ"):
+        index = node.slice[0].slice if len(node.slice) == 1 else None
+        key = index.value if isinstance(index, cst.Index) else None
+    elif isinstance(node, cst.Call) and _dotted(node.func) in ("os.getenv", "getenv", "os.environ.get", "environ.get"):
+        key = node.args[0].value if node.args and node.args[0].keyword is None else None
+    else:
+        return None
+    if isinstance(key, cst.SimpleString):
+        value = key.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        owner = _dotted(node.value)
+        return f"{owner}.{node.attr.value}" if owner is not None else None
+    return None
+
+
+def _one_line(code: str, limit: int = 60) -> str:
+    flat = " ".join(code.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def _keyword_value(call: cst.Call, name: str) -> cst.BaseExpression | None:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == name:
