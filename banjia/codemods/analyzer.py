@@ -47,6 +47,8 @@ from banjia.patterns import ENV_VAR_NAME, LEGACY_BASE_MODEL, MODEL_NAME
 # Longer strings are prose or docstrings, never a model id or an env var name.
 _MAX_NAME_LENGTH = 80
 _MODEL_KEYWORDS = frozenset({"model", "engine", "deployment_id", "model_name", "azure_deployment"})
+# A model name given to these is a prefix or suffix, not a model: mapping it would change what the test matches.
+_PREFIX_TESTS = frozenset({"startswith", "endswith", "removeprefix", "removesuffix"})
 _ENV_READERS = {
     "os.getenv": "read",
     "os.environ.get": "read",
@@ -93,6 +95,7 @@ class _Events:
     strings: list[cst.SimpleString] = field(default_factory=list)
     env_access: dict[int, tuple[cst.BaseExpression, Scope, bool]] = field(default_factory=dict)
     model_arguments: set[int] = field(default_factory=set)
+    prefix_tests: set[int] = field(default_factory=set)  # strings given to str.startswith / str.endswith
 
 
 class _Recorder(BindingCollector):
@@ -118,6 +121,11 @@ class _Recorder(BindingCollector):
                 self.events.model_arguments.add(id(arg.value))
         if node.args and isinstance(node.args[0].value, cst.SimpleString):
             self.events.env_access[id(node.args[0].value)] = (node.func, self.scope, False)
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in _PREFIX_TESTS and node.args:
+            tested = node.args[0].value
+            for element in tested.elements if isinstance(tested, (cst.Tuple, cst.List)) else ():
+                self.events.prefix_tests.add(id(element.value))
+            self.events.prefix_tests.add(id(tested))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
@@ -464,7 +472,8 @@ class _Emitter:
             return
         in_model_argument = id(node) in self.events.model_arguments
         if MODEL_NAME.match(value) or (in_model_argument and LEGACY_BASE_MODEL.match(value)):
-            where = "model argument" if in_model_argument else "literal"
+            where = "model argument" if in_model_argument else (
+                "prefix test" if id(node) in self.events.prefix_tests else "literal")
             self._add(Kind.MODEL, node, f"OpenAI model name {value!r}", model=value, context=where)
         elif ENV_VAR_NAME.match(value):
             access = self._env_access(node)
