@@ -17,7 +17,7 @@ _MODEL_BODY = (
     r"(?:"
     r"ft:gpt-[a-z0-9.\-]+(?::[a-z0-9_\-]*)*"  # fine-tuned: ft:gpt-4o-mini:org:name:id
     r"|gpt-(?:3\.5|4(?:\.\d)?|4o|5(?:\.\d)?|oss|image|realtime|audio)(?:[.\-][a-z0-9]+)*"
-    r"|chatgpt-[a-z0-9.\-]+"
+    r"|chatgpt-(?:4o|image)(?:-[a-z0-9]+)*"
     r"|o[134](?:-(?:mini|preview|pro|deep-research)(?:-high|-low)?)?" + _DATE + r"|"
     r"text-embedding-(?:3-small|3-large|ada-002)"
     r"|text-(?:davinci|curie|babbage|ada)-00\d"
@@ -31,13 +31,14 @@ _MODEL_BODY = (
 )
 
 # A whole value that is an OpenAI model id, optionally with a router prefix as used
-# by litellm and friends ("openai/gpt-4o", "azure/gpt-4o").
-MODEL_NAME = re.compile(r"(?:(?:openai|azure)[/:])?" + _MODEL_BODY + r"\Z", re.IGNORECASE)
+# by litellm and friends ("openai/gpt-4o", "azure/gpt-4o"). Case-sensitive like the
+# API: "GPT-4" is a display name or a header, not something sent as `model=`.
+MODEL_NAME = re.compile(r"(?:(?:openai|azure)[/:])?" + _MODEL_BODY + r"\Z")
 
 # The same, found inside a longer text (config files), bounded so "my-gpt-4o-app"
 # or "foo_gpt-4" do not count.
 MODEL_NAME_IN_TEXT = re.compile(
-    r"(?<![\w.\-/])(?:(?:openai|azure)[/:])?" + _MODEL_BODY + r"(?![\w\-])", re.IGNORECASE
+    r"(?<![\w.\-/])(?:(?:openai|azure)[/:])?" + _MODEL_BODY + r"(?![\w\-])"
 )
 
 LEGACY_BASE_MODEL = re.compile(r"(?:davinci|curie|babbage|ada)\Z")

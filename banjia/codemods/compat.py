@@ -19,6 +19,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from banjia.codemods.analyzer import NodeFinding, analyze_nodes
+from banjia.codemods.model_tables import UniqueTables
 from banjia.codemods.positions import positions_of
 from banjia.model import Change, Confidence, Kind, Note, Severity, Span
 from banjia.rules.model import Action, ParameterRule, RuleSet, Safety
@@ -87,6 +88,8 @@ class _Planner:
         self.changes: list[tuple[cst.CSTNode, str, str, str]] = []
         self.notes: list[tuple[cst.CSTNode, Severity, str, str]] = []
         self._leave_models: set[int] = set()  # model literals a call-level decision already covers
+        self.tables = UniqueTables(module)
+        self._noted_tables: set[int] = set()
 
     def located_nodes(self) -> list[cst.CSTNode]:
         return [n for n, *_ in self.changes] + [n for n, *_ in self.notes]
@@ -278,6 +281,17 @@ class _Planner:
         if target.target is None:
             self._note(node, Severity.BLOCKED, f"no {self.rules.name} equivalent for {model!r}: {target.note}",
                        f"model:{model}", True)
+            return
+        table = self.tables.table_of(node)
+        merge = self.tables.merge_caused(table, lambda m: self.rules.map_model(m).target) if table else None
+        if merge is not None:
+            if id(table) in self._noted_tables:
+                return
+            self._noted_tables.add(id(table))
+            first, second, common = merge
+            self._note(table, Severity.MANUAL, f"model names in this table are not mapped: {first!r} and {second!r} "
+                       f"would both become {common!r} and one entry would be lost; merge them by hand",
+                       "model-table", True)
             return
         prefix, quote = _string_prefix_and_quote(node)
         replacement = node.with_changes(value=f"{prefix}{quote}{target.target}{quote}")
