@@ -69,6 +69,27 @@ def migrate_python(source: str, path: str, rules: RuleSet, *, unsafe: bool = Fal
     return Outcome(text, changes, notes)
 
 
+@dataclass(frozen=True)
+class DryRun:
+    """What `migrate_python` would change and note, still attached to nodes; nothing is applied.
+
+    For reports that judge each call site against a provider without rewriting it.
+    """
+
+    findings: list[NodeFinding]
+    changes: list[tuple[cst.CSTNode, str, str, str]]  # (node, category, message, safety)
+    notes: list[tuple[cst.CSTNode, Severity, str, str]]  # (node, severity, message, rule)
+
+
+def plan_python(module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False) -> DryRun:
+    """Plan the compat rewrite of an already parsed module, as `migrate_python` does, without applying it."""
+    plan = _Planner(module, path, rules, unsafe)
+    findings = analyze_nodes(module, path)
+    for finding in findings:
+        plan.add(finding)
+    return DryRun(findings, plan.changes, plan.notes)
+
+
 def _span(position) -> Span:
     return Span(position.line, position.column, position.end_line, position.end_column)
 
