@@ -48,8 +48,15 @@ def audit(
     paths: Sequence[Path],
     options: AuditOptions = AuditOptions(),
     progress: Callable[[int, int], None] | None = None,
+    *,
+    rules: RuleSet | None = None,
+    unsafe: bool = False,
 ) -> AuditResult:
-    """Audit files and directories; `progress(done, total)` is called as files finish."""
+    """Audit files and directories; `progress(done, total)` is called as files finish.
+
+    With `rules`, every call site also gets its verdict for that provider (see
+    `banjia.codemods.verdicts`); `unsafe` judges as if `migrate --unsafe` were run.
+    """
     candidates, skipped = discover(
         list(paths),
         wanted=is_wanted,
@@ -59,7 +66,7 @@ def audit(
         use_gitignore=options.use_gitignore,
     )
     cwd = Path.cwd()
-    tasks = [(c.path, display_path(c, cwd), options.use_prefilter) for c in candidates]
+    tasks = [(c.path, display_path(c, cwd), options.use_prefilter, rules, unsafe) for c in candidates]
     results = list(_run(analyze_file, tasks, options.jobs, progress))
     results += [_skipped_result(s, cwd) for s in skipped]
     results.sort(key=lambda r: r[0].path)
@@ -68,6 +75,7 @@ def audit(
         files=tuple(r for r, _ in results),
         files_scanned=len(candidates),
         files_parsed=sum(1 for _, parsed in results if parsed),
+        target=rules.id if rules is not None else None,
     )
 
 
@@ -158,8 +166,13 @@ def _init_worker() -> None:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
 
 
-def analyze_file(path: Path, shown: str, use_prefilter: bool = True) -> tuple[FileResult, bool]:
-    """Analyse one file; returns (result, whether it was parsed). Never raises."""
+def analyze_file(
+    path: Path, shown: str, use_prefilter: bool = True, rules: RuleSet | None = None, unsafe: bool = False
+) -> tuple[FileResult, bool]:
+    """Analyse one file (judging its call sites for `rules`, if given); returns (result, whether it was parsed).
+
+    Never raises.
+    """
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -167,7 +180,7 @@ def analyze_file(path: Path, shown: str, use_prefilter: bool = True) -> tuple[Fi
     if use_prefilter and not prefilter(data, shown):
         return FileResult(shown), False
     try:
-        findings = _analyze_bytes(data, shown)
+        findings = _analyze_bytes(data, shown, rules, unsafe)
     except DecodeError as error:
         return _failure(shown, str(error)), False
     except RecursionError:
@@ -177,12 +190,17 @@ def analyze_file(path: Path, shown: str, use_prefilter: bool = True) -> tuple[Fi
     return FileResult(shown, tuple(findings)), True
 
 
-def _analyze_bytes(data: bytes, shown: str) -> list[Finding]:
+def _analyze_bytes(data: bytes, shown: str, rules: RuleSet | None, unsafe: bool) -> list[Finding]:
     if shown.endswith(PYTHON_SUFFIXES):
-        from banjia.codemods.analyzer import analyze_python
-
         text, _ = read_text(data)
-        findings = analyze_python(text, shown)
+        if rules is None:
+            from banjia.codemods.analyzer import analyze_python
+
+            findings = analyze_python(text, shown)
+        else:
+            from banjia.codemods.verdicts import audit_python
+
+            findings = audit_python(text, shown, rules, unsafe=unsafe)
         if shown.rsplit("/", 1)[-1] == "setup.py":
             findings += _scan_text(text, shown)
         return findings
@@ -190,7 +208,12 @@ def _analyze_bytes(data: bytes, shown: str) -> list[Finding]:
     if shown.endswith(NOTEBOOK_SUFFIX):
         from banjia.scanners.notebook import scan_notebook
 
-        return scan_notebook(text, shown)
+        findings = scan_notebook(text, shown)
+        if rules is None:
+            return findings
+        from banjia.codemods.verdicts import notebook_verdicts
+
+        return notebook_verdicts(findings)
     return _scan_text(text, shown)
 
 

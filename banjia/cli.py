@@ -27,7 +27,8 @@ app = typer.Typer(
     help=(
         "banjia (搬家, 'moving house') audits Python repositories for their OpenAI API "
         "dependencies and migrates them to Chinese LLM providers.\n\n"
-        "Exit codes: 0 clean; 1 findings present (with --fail-on-findings); "
+        "Exit codes: 0 clean; 1 findings present (with --fail-on-findings), or call sites that need a person "
+        "(with --to and --fail-on); "
         "2 usage or configuration error; 3 some files could not be processed."
     ),
     no_args_is_help=True,
@@ -81,6 +82,11 @@ JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker pro
 NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
 
 
+class FailOn(str, enum.Enum):
+    manual = "manual"
+    blocked = "blocked"
+
+
 @app.command()
 def audit(
     paths: PathsArgument = None,
@@ -98,6 +104,18 @@ def audit(
     fail_on_findings: Annotated[
         bool, typer.Option("--fail-on-findings", help="Exit 1 when any OpenAI dependency is found (a CI gate).")
     ] = False,
+    to: Annotated[
+        Optional[str],
+        typer.Option("--to", help="Also judge every call site for this provider: auto, auto-with-notes, manual, blocked."),
+    ] = None,
+    rules: Annotated[
+        Optional[list[Path]], typer.Option("--rules", help="With --to: a rule file that adds to or overrides the provider's rules (repeatable).")
+    ] = None,
+    unsafe: Annotated[bool, typer.Option("--unsafe", help="With --to: judge as if unsafe fixes were applied.")] = False,
+    fail_on: Annotated[
+        Optional[FailOn],
+        typer.Option("--fail-on", help="With --to: exit 1 when a call site is manual (or blocked), or blocked."),
+    ] = None,
     no_progress: NoProgressOption = False,
 ) -> None:
     """Find every OpenAI dependency in a repository, without changing anything.
@@ -118,14 +136,23 @@ def audit(
       banjia audit . --format json | jq '.summary'
 
       banjia audit . --fail-on-findings --exclude 'tests/'
+
+      banjia audit . --to qwen --fail-on blocked  # what moving to Qwen takes, per call site
+
+    With --to, [tool.banjia] rules and models apply as they do for migrate; the
+    [tool.banjia] `to` key does not: an audit is provider-neutral unless asked.
     """
     from banjia.api import audit as run_audit
 
     roots, options = _walk_options(paths, include, exclude, no_gitignore, max_file_size, jobs)
-    result = _with_progress(lambda progress: run_audit(roots, options, progress), not no_progress)
+    if to is None and (rules or unsafe or fail_on is not None):
+        _fail_usage("--rules, --unsafe and --fail-on judge call sites for a provider: pass --to ID as well")
+    ruleset = _target_rules(to, rules, default_from_config=False)
+    result = _with_progress(lambda progress: run_audit(roots, options, progress, rules=ruleset, unsafe=unsafe),
+                            not no_progress)
     _emit(result, report_format.value, output)
     _print_notices(result)
-    raise typer.Exit(_exit_code(result, fail_on_findings))
+    raise typer.Exit(_exit_code(result, fail_on_findings, fail_on))
 
 
 class MigrateFormat(str, enum.Enum):
@@ -182,18 +209,11 @@ def migrate(
       banjia migrate . --to qwen --check         # CI: fail while code still needs moving
     """
     from banjia.api import migrate as run_migrate
-    from banjia.project_config import ConfigError, load_project_config
-    from banjia.rules.loader import RuleError, resolve_rules
 
     roots, options = _walk_options(paths, include, exclude, no_gitignore, max_file_size, jobs)
-    try:
-        config = load_project_config(Path.cwd())
-        provider = to or config.to
-        if provider is None:
-            _fail_usage("no target provider: pass --to ID (see `banjia rules list`) or set [tool.banjia] to")
-        ruleset = resolve_rules(provider, [*config.rules, *(rules or [])], config.models)
-    except (RuleError, ConfigError) as error:
-        _fail_usage(str(error))
+    ruleset = _target_rules(to, rules, default_from_config=True)
+    if ruleset is None:
+        _fail_usage("no target provider: pass --to ID (see `banjia rules list`) or set [tool.banjia] to")
     result = _with_progress(lambda progress: run_migrate(roots, ruleset, options, unsafe=unsafe, progress=progress),
                             not no_progress)
     _emit_migration(result, report_format.value)
@@ -211,6 +231,24 @@ def migrate(
     if result.errors:
         raise typer.Exit(EXIT_UNPROCESSABLE)
     raise typer.Exit(EXIT_FINDINGS if check and result.changed_files else EXIT_OK)
+
+
+def _target_rules(to: str | None, extra: list[Path] | None, *, default_from_config: bool):
+    """The effective rules for --to (or [tool.banjia] to, when allowed), or None when there is no target.
+
+    [tool.banjia] rules and models, then each --rules file, override the built-in rules.
+    """
+    from banjia.project_config import ConfigError, load_project_config
+    from banjia.rules.loader import RuleError, resolve_rules
+
+    try:
+        config = load_project_config(Path.cwd())
+        provider = to or (config.to if default_from_config else None)
+        if provider is None:
+            return None
+        return resolve_rules(provider, [*config.rules, *(extra or [])], config.models)
+    except (RuleError, ConfigError) as error:
+        _fail_usage(str(error))
 
 
 def _walk_options(paths, include, exclude, no_gitignore: bool, max_file_size: int, jobs: int):
@@ -345,11 +383,17 @@ def _print_notices(result) -> None:
     )
 
 
-def _exit_code(result, fail_on_findings: bool) -> int:
+def _exit_code(result, fail_on_findings: bool, fail_on: FailOn | None = None) -> int:
+    from banjia.model import Verdict
+
     if result.errors:
         return EXIT_UNPROCESSABLE
     if fail_on_findings and any(f.kind.value != "unprocessable" for f in result.findings):
         return EXIT_FINDINGS
+    if fail_on is not None:
+        threshold = Verdict(fail_on.value).rank
+        if any(Verdict(f.data["verdict"]).rank >= threshold for f in result.findings if "verdict" in f.data):
+            return EXIT_FINDINGS
     return EXIT_OK
 
 

@@ -114,6 +114,7 @@ class AuditResult:
     files: tuple[FileResult, ...]
     files_scanned: int  # files discovered and looked at (prefilter included)
     files_parsed: int  # files that passed the prefilter and were fully analysed
+    target: str | None = None  # the provider id the sites were judged against (`audit --to`)
 
     @property
     def findings(self) -> list[Finding]:
@@ -131,6 +132,23 @@ class Severity(str, Enum):
     INFO = "info"  # done automatically; worth knowing (e.g. a clamped value)
     MANUAL = "manual"  # not changed: a person must decide (a TODO comment marks the place)
     BLOCKED = "blocked"  # the provider cannot do this at all (e.g. DeepSeek embeddings)
+
+
+class Verdict(str, Enum):
+    """How much of one call site the compat rewrite handles (`audit --to`), least work first.
+
+    Stored in a CALL, CLIENT or WRAPPER finding's `data["verdict"]`, with the note
+    messages behind it in `data["verdict_reasons"]`.
+    """
+
+    AUTO = "auto"  # rewritten completely, nothing to read
+    AUTO_WITH_NOTES = "auto-with-notes"  # rewritten; INFO notes (a clamped value, a dynamic model) to read
+    MANUAL = "manual"  # a person must act (a MANUAL note, an unsafe fix left for --unsafe)
+    BLOCKED = "blocked"  # the provider has no equivalent (a BLOCKED note)
+
+    @property
+    def rank(self) -> int:
+        return list(Verdict).index(self)
 
 
 @dataclass(frozen=True)

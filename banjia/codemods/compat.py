@@ -70,6 +70,27 @@ def migrate_python(source: str, path: str, rules: RuleSet, *, unsafe: bool = Fal
     return Outcome(text, changes, notes)
 
 
+@dataclass(frozen=True)
+class DryRun:
+    """What `migrate_python` would change and note, still attached to nodes; nothing is applied.
+
+    For reports that judge each call site against a provider without rewriting it.
+    """
+
+    findings: list[NodeFinding]
+    changes: list[tuple[cst.CSTNode, str, str, str]]  # (node, category, message, safety)
+    notes: list[tuple[cst.CSTNode, Severity, str, str]]  # (node, severity, message, rule)
+
+
+def plan_python(module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False) -> DryRun:
+    """Plan the compat rewrite of an already parsed module, as `migrate_python` does, without applying it."""
+    plan = _Planner(module, path, rules, unsafe)
+    findings = analyze_nodes(module, path)
+    for finding in findings:
+        plan.add(finding)
+    return DryRun(findings, plan.changes, plan.notes)
+
+
 def _span(position) -> Span:
     return Span(position.line, position.column, position.end_line, position.end_column)
 
@@ -90,6 +111,7 @@ class _Planner:
         self._leave_models: set[int] = set()  # model literals a call-level decision already covers
         self.tables = UniqueTables(module)
         self._noted_tables: set[int] = set()
+        self._wrapper_imports: dict[str, str] = {}  # local name -> qualified name, for imported wrapper classes
 
     def located_nodes(self) -> list[cst.CSTNode]:
         return [n for n, *_ in self.changes] + [n for n, *_ in self.notes]
@@ -307,10 +329,16 @@ class _Planner:
             self._note(finding.node, Severity.MANUAL, f"tiktoken counts OpenAI tokens; {self.rules.name} models "
                        "tokenize differently, so limits and costs computed from it are estimates", "tiktoken", True)
             return
+        if data["usage"] == "import":
+            for name, asname in data.get("names", ()):
+                self._wrapper_imports[asname or name] = f"{data['module']}.{name}"
+            return
         if data["usage"] != "construct":
             return
         if data["library"] == "langchain" and data["cls"] in ("ChatOpenAI", "OpenAIEmbeddings", "OpenAI") \
                 and self.rules.endpoint.client == "OpenAI":
+            if data["cls"] == "OpenAIEmbeddings" and self._blocked_wrapper(finding.node, "embeddings.create"):
+                return
             wanted = self._client_arguments(azure=False)
             if data["cls"] == "OpenAIEmbeddings":
                 wanted["check_embedding_ctx_length"] = "False"
@@ -318,10 +346,83 @@ class _Planner:
             self._edit(finding.node, lambda node: _set_keywords(node, wanted), "wrapper",
                        f"langchain {data['cls']} pointed at {self.rules.name}")
             return
-        self._note(finding.node, Severity.MANUAL,
+        call = finding.node
+        assert isinstance(call, cst.Call)
+        counterpart = _LLAMA_INDEX_COUNTERPARTS.get(self._wrapper_imports.get(_callee_name(call), ""))
+        if counterpart is not None and self.rules.endpoint.client == "AzureOpenAI":
+            self._note(call, Severity.MANUAL, f"llama_index {data['cls']}: for {self.rules.name} use "
+                       f"{counterpart.azure_advice}, key from {self.rules.endpoint.api_key_env} and endpoint from "
+                       f"{self.rules.endpoint.base_url_env}", f"wrapper:{data['cls']}", True)
+            return
+        if counterpart is not None:
+            if not any(arg.keyword is None for arg in call.args):
+                self._llama_index(call, data["cls"], counterpart)
+                return
+            self._note(call, Severity.MANUAL, f"llama_index {data['cls']} with positional arguments: pass them by "
+                       f"keyword and run banjia again, or move it to {counterpart.cls} ({counterpart.module}) by hand",
+                       f"wrapper:{data['cls']}", True)
+            return
+        self._note(call, Severity.MANUAL,
                    f"{data['library']} {data['cls']}: point it at {self.rules.name} by hand "
                    f"({self.rules.endpoint.base_url}, key from {self.rules.endpoint.api_key_env})",
                    f"wrapper:{data['cls']}", True)
+
+    def _blocked_wrapper(self, call: cst.Call, api: str) -> bool:
+        """A wrapper for an API the provider does not serve: noted, left unchanged (its model too)."""
+        blocked = self.rules.unsupported_api(api)
+        if blocked is None:
+            return False
+        for arg in call.args:
+            self._leave_models.add(id(arg.value))
+        self._note(call, Severity.BLOCKED, f"{self.rules.name}: {blocked.message}",
+                   f"unsupported:{blocked.api}", True)
+        return True
+
+    def _llama_index(self, call: cst.Call, cls: str, counterpart: "_Counterpart") -> None:
+        """llama_index OpenAI / OpenAIEmbedding -> the OpenAILike class of the same kind, pointed at the provider.
+
+        The OpenAILike classes subclass the OpenAI ones and take the same keywords, except that
+        the embedding's model is `model_name`; OpenAI's own defaults (model names) do not
+        reach the provider, so a missing model is written out, mapped.
+        """
+        if counterpart.api and self._blocked_wrapper(call, counterpart.api):
+            return
+        given = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        wanted: dict[str, str] = {}
+        message = f"llama_index {cls} -> {counterpart.cls}, pointed at {self.rules.name}"
+        if not given & {"model", counterpart.model_keyword}:
+            target = self.rules.map_model(counterpart.default_model)
+            if target.target is None:
+                self._note(call, Severity.BLOCKED, f"no {self.rules.name} equivalent for llama_index {cls}'s default "
+                           f"model {counterpart.default_model!r}: {target.note}", f"model:{counterpart.default_model}",
+                           True)
+                return
+            wanted[counterpart.model_keyword] = _python_literal(target.target)
+            message += f" (model {target.target!r} for its default {counterpart.default_model!r})"
+        endpoint = self.rules.endpoint
+        wanted["api_base"] = f'os.environ.get("{endpoint.base_url_env}", "{endpoint.base_url}")'
+        wanted["api_key"] = f'os.environ["{endpoint.api_key_env}"]'
+        wanted.update((name, value) for name, value in counterpart.added.items() if name not in given)
+        renamed = counterpart.model_keyword != "model" and "model" in given and counterpart.model_keyword not in given
+
+        def edit(node: cst.CSTNode) -> cst.CSTNode:
+            assert isinstance(node, cst.Call)
+            node = node.with_changes(func=cst.Name(counterpart.cls))
+            if renamed:
+                node = _rename_keyword(node, "model", counterpart.model_keyword)
+            return _set_keywords(node, wanted)
+
+        if not self._edit(call, edit, "wrapper", message):
+            return
+        self.imports.update({("os", None), (counterpart.module, counterpart.cls)})
+        if isinstance(call.func, cst.Name) and call.func.value == cls:
+            self.unused_imports.add((self._wrapper_imports[cls].rsplit(".", 1)[0], cls))
+        self._note(call, Severity.MANUAL, f"add the {counterpart.package} package to the project's dependencies "
+                   f"({counterpart.cls} lives there)", f"dependency:{counterpart.package}", True)
+        unset = [f"{name}={default}" for name, default in counterpart.defaults_to_review.items() if name not in given]
+        if unset:
+            self._note(call, Severity.INFO, f"{counterpart.cls} assumes {', '.join(unset)} unless told otherwise: set "
+                       f"them to the {self.rules.name} model's real values", f"wrapper:{counterpart.cls}", False)
 
     def _config(self, finding: NodeFinding) -> None:
         attribute = finding.data["attribute"]
@@ -329,6 +430,49 @@ class _Planner:
                    f"module-level openai.{attribute}: clients built by banjia take their key and endpoint from "
                    f"{self.rules.endpoint.api_key_env} / {self.rules.endpoint.base_url_env}; remove or adapt this",
                    f"config:{attribute}", True)
+
+
+# ---------------------------------------------------------------- llama_index counterparts
+@dataclass(frozen=True)
+class _Counterpart:
+    """The llama_index class that talks to any OpenAI-compatible endpoint, for one OpenAI class.
+
+    Read in llama-index-llms-openai-like 0.8.1 and llama-index-embeddings-openai-like 0.4.0
+    (both subclass the OpenAI classes), llama-index-llms-azure-openai 0.6.1 and
+    llama-index-embeddings-azure-openai (`engine` / `deployment_name` are required there).
+    """
+
+    module: str
+    cls: str
+    package: str
+    model_keyword: str  # OpenAILikeEmbedding raises on `model=`: it takes `model_name`
+    default_model: str  # what the OpenAI class uses when no model is passed
+    api: str  # the API the class calls, for the provider's unsupported list ("" for chat)
+    added: dict[str, str]  # keywords written when absent
+    defaults_to_review: dict[str, str]  # defaults that differ from the OpenAI class's per-model values
+    azure_advice: str
+
+
+_LLAMA_INDEX_COUNTERPARTS = {
+    "llama_index.llms.openai.OpenAI": _Counterpart(
+        "llama_index.llms.openai_like", "OpenAILike", "llama-index-llms-openai-like", "model", "gpt-3.5-turbo", "",
+        added={"is_chat_model": "True"},
+        defaults_to_review={"context_window": "3900", "is_function_calling_model": "False"},
+        azure_advice="AzureOpenAI from llama_index.llms.azure_openai (package llama-index-llms-azure-openai) "
+                     "with engine=<deployment name>",
+    ),
+    "llama_index.embeddings.openai.OpenAIEmbedding": _Counterpart(
+        "llama_index.embeddings.openai_like", "OpenAILikeEmbedding", "llama-index-embeddings-openai-like",
+        "model_name", "text-embedding-ada-002", "embeddings.create",
+        added={}, defaults_to_review={},
+        azure_advice="AzureOpenAIEmbedding from llama_index.embeddings.azure_openai (package "
+                     "llama-index-embeddings-azure-openai) with deployment_name=<deployment name>",
+    ),
+}
+
+
+def _callee_name(call: cst.Call) -> str:
+    return call.func.value if isinstance(call.func, cst.Name) else ""
 
 
 # ---------------------------------------------------------------- applying

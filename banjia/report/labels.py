@@ -6,7 +6,7 @@ alert should see a notebook location written the same way in each.
 
 from __future__ import annotations
 
-from banjia.model import Span
+from banjia.model import Span, Verdict
 
 
 def location_label(span: Span) -> str:
@@ -24,3 +24,21 @@ def location_label(span: Span) -> str:
 def plural(count: int, noun: str) -> str:
     """`1 file`, `3 files`: counts read naturally in verdict lines."""
     return f"{count} {noun if count == 1 else noun + 's'}"
+
+
+def verdict_counts(verdicts: tuple[tuple[str, int], ...]) -> str:
+    """`3 auto, 1 auto-with-notes, 2 manual, 0 blocked`: the verdict tally in every report."""
+    return ", ".join(f"{count} {name}" for name, count in verdicts)
+
+
+def reasons_of(data: dict) -> list[str]:
+    """A finding's verdict reasons; never fails on a hand-built or older finding."""
+    reasons = data.get("verdict_reasons")
+    return [str(reason) for reason in reasons] if isinstance(reasons, list) else []
+
+
+def verdict_of(data: dict) -> Verdict | None:
+    try:
+        return Verdict(data.get("verdict"))
+    except ValueError:
+        return None

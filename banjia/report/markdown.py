@@ -12,7 +12,7 @@ import html
 import re
 
 from banjia.model import AuditResult, FileResult, Finding
-from banjia.report.labels import location_label, plural
+from banjia.report.labels import location_label, plural, reasons_of, verdict_counts
 from banjia.report.summary import Counts, Summary, summarize
 
 DEFAULT_MAX_ROWS_PER_FILE = 20
@@ -55,7 +55,7 @@ def render_markdown(
             lines += [f"… and {plural(hidden, 'more file')} not shown; see the JSON or SARIF report.", ""]
             break
         rows = min(len(file_result.findings), max_rows_per_file, budget)
-        lines += _file_section(file_result, rows)
+        lines += _file_section(file_result, rows, judged=result.target is not None)
         budget -= max(rows, 1)
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -72,6 +72,8 @@ def _verdict(summary: Summary) -> str:
         )
     if broken:
         verdict += f" {plural(broken, 'file')} could not be analysed."
+    if summary.target is not None:
+        verdict += f"\n\n**Call sites for {code_span(summary.target)}:** {verdict_counts(summary.verdicts)}."
     return verdict
 
 
@@ -97,7 +99,7 @@ def _breakdown(summary: Summary) -> list[str]:
     return ["", *items] if items else []
 
 
-def _file_section(file_result: FileResult, rows: int) -> list[str]:
+def _file_section(file_result: FileResult, rows: int, *, judged: bool) -> list[str]:
     """One collapsed section showing the first `rows` findings of the file."""
     path = f"<code>{html.escape(file_result.path)}</code>"
     findings = sorted(file_result.findings, key=lambda f: f.sort_key())
@@ -109,8 +111,11 @@ def _file_section(file_result: FileResult, rows: int) -> list[str]:
     if file_result.error is not None:
         lines += [f"Could not be analysed: {escape_text(file_result.error, one_line=True)}", ""]
     if findings:
-        lines += ["| Line | Kind | What | Confidence |", "| ---: | --- | --- | --- |"]
-        lines += [_row(finding) for finding in findings[:rows]]
+        if judged:
+            lines += ["| Line | Kind | What | Confidence | Verdict |", "| ---: | --- | --- | --- | --- |"]
+        else:
+            lines += ["| Line | Kind | What | Confidence |", "| ---: | --- | --- | --- |"]
+        lines += [_row(finding, judged) for finding in findings[:rows]]
         hidden = len(findings) - rows
         if hidden > 0:
             lines += ["", f"… and {plural(hidden, 'more finding')} in this file."]
@@ -119,7 +124,7 @@ def _file_section(file_result: FileResult, rows: int) -> list[str]:
     return lines
 
 
-def _row(finding: Finding) -> str:
+def _row(finding: Finding, judged: bool) -> str:
     what = escape_text(finding.message, one_line=True)
     snippet = _shortened(_flattened(finding.snippet))
     if snippet:
@@ -130,7 +135,18 @@ def _row(finding: Finding) -> str:
         what,
         finding.confidence.value,
     ]
+    if judged:
+        cells.append(_verdict_cell(finding))
     return "| " + " | ".join(cells) + " |"
+
+
+def _verdict_cell(finding: Finding) -> str:
+    """The verdict in bold, then each reason on its own line."""
+    verdict = finding.data.get("verdict")
+    if not isinstance(verdict, str):
+        return ""
+    reasons = [escape_text(reason, one_line=True) for reason in reasons_of(finding.data)]
+    return "<br>".join([f"**{escape_text(verdict)}**", *reasons])
 
 
 def escape_text(text: str, *, one_line: bool = False) -> str:

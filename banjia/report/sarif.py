@@ -18,8 +18,8 @@ from typing import Any
 from urllib.parse import quote
 
 from banjia import __version__
-from banjia.model import AuditResult, Confidence, Finding, Kind, Span
-from banjia.report.labels import location_label
+from banjia.model import AuditResult, Confidence, Finding, Kind, Span, Verdict
+from banjia.report.labels import location_label, reasons_of, verdict_of
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -158,9 +158,22 @@ def _rule(kind: Kind) -> dict[str, Any]:
     }
 
 
+# With `audit --to`, a call site's level says how much work it is: only what a person
+# must do (or cannot do at all) raises an alert above a note.
+_VERDICT_LEVELS = {
+    Verdict.BLOCKED: "error",
+    Verdict.MANUAL: "warning",
+    Verdict.AUTO_WITH_NOTES: "note",
+    Verdict.AUTO: "note",
+}
+
+
 def _level(finding: Finding) -> str:
     if finding.kind is Kind.UNPROCESSABLE:
         return "error"
+    verdict = verdict_of(finding.data)
+    if verdict is not None:
+        return _VERDICT_LEVELS[verdict]
     if finding.confidence is Confidence.LIKELY:
         return "note"
     return "warning"
@@ -187,20 +200,27 @@ def _region(finding: Finding) -> dict[str, Any]:
 
 
 def _message(finding: Finding) -> str:
-    """The finding's message; for a notebook, also where in it.
+    """The finding's message; for a notebook, also where in it; with a verdict, the verdict and its reasons.
 
     A notebook's region counts lines within the cell, so a viewer that opens the
     .ipynb file points at the wrong line; the message names the real place.
     """
-    if finding.span.cell is None:
-        return finding.message
-    return f"{finding.message} ({location_label(finding.span)})"
+    message = finding.message
+    if finding.span.cell is not None:
+        message += f" ({location_label(finding.span)})"
+    verdict = verdict_of(finding.data)
+    if verdict is not None:
+        message += f" [{verdict.value}]" + "".join(f"\n- {reason}" for reason in reasons_of(finding.data))
+    return message
 
 
 def _result(finding: Finding, fingerprint: str) -> dict[str, Any]:
     properties: dict[str, Any] = {"confidence": finding.confidence.value, "data": finding.data}
     if finding.span.cell is not None:
         properties["cell"] = finding.span.cell
+    if verdict_of(finding.data) is not None:
+        properties["verdict"] = finding.data["verdict"]
+        properties["verdict_reasons"] = reasons_of(finding.data)
     return {
         "ruleId": RULE_IDS[finding.kind],
         "ruleIndex": _RULE_INDEX[finding.kind],

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from banjia.model import AuditResult, Confidence, Finding, Kind, Span
+from banjia.model import AuditResult, Confidence, Finding, Kind, Span, Verdict
 
 # (name, count) pairs, most frequent first, ties by name: a stable order for output.
 Counts = tuple[tuple[str, int], ...]
@@ -39,6 +39,8 @@ class Summary:
     env_vars: Counts
     dependencies: Counts
     unprocessable: tuple[str, ...]
+    target: str | None = None  # the provider the sites were judged against (`audit --to`)
+    verdicts: Counts = ()  # call sites per verdict, in Verdict order, all four; empty without a target
 
     def totals(self) -> list[tuple[str, int]]:
         """The headline counts, labelled, in the order every report shows them."""
@@ -67,6 +69,8 @@ class Summary:
             "env_vars": dict(self.env_vars),
             "dependencies": dict(self.dependencies),
             "unprocessable": list(self.unprocessable),
+            "target": self.target,
+            "verdicts": dict(self.verdicts),
         }
 
 
@@ -92,7 +96,14 @@ def summarize(result: AuditResult) -> Summary:
                 | {f.path for f in result.findings if f.kind is Kind.UNPROCESSABLE}
             )
         ),
+        target=result.target,
+        verdicts=_verdicts(findings) if result.target is not None else (),
     )
+
+
+def _verdicts(findings: list[Finding]) -> Counts:
+    counts = Counter(f.data.get("verdict") for f in findings)
+    return tuple((verdict.value, counts[verdict.value]) for verdict in Verdict)
 
 
 def _ranked(names: Iterable[str | None]) -> Counts:

@@ -18,7 +18,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from banjia.model import AuditResult, Confidence, FileResult, Finding
-from banjia.report.labels import location_label, plural
+from banjia.report.labels import location_label, plural, reasons_of, verdict_counts, verdict_of
 from banjia.report.summary import Counts, Summary, summarize
 
 THEME = Theme(
@@ -32,6 +32,11 @@ THEME = Theme(
         "verdict.found": "bold yellow",
         "summary.title": "bold",
         "summary.count": "cyan",
+        "site.auto": "green",
+        "site.auto-with-notes": "cyan",
+        "site.manual": "yellow",
+        "site.blocked": "bold red",
+        "site.reason": "dim",
     }
 )
 
@@ -53,9 +58,12 @@ class TerminalReport:
             key=lambda fr: fr.path,
         )
         parts: list[RenderableType] = []
+        judged = self.result.target is not None
         for file_result in reported:
-            parts += _file_block(file_result)
+            parts += _file_block(file_result, judged)
         parts.append(_verdict(summary))
+        if judged:
+            parts.append(_site_verdicts(summary))
         parts.append(Text(""))
         parts.append(Columns([_totals(summary), *_breakdown(summary)], padding=(0, 4)))
         return Group(*parts)
@@ -65,7 +73,7 @@ def render_terminal(result: AuditResult) -> TerminalReport:
     return TerminalReport(result)
 
 
-def _file_block(file_result: FileResult) -> list[RenderableType]:
+def _file_block(file_result: FileResult, judged: bool) -> list[RenderableType]:
     findings = sorted(file_result.findings, key=lambda f: f.sort_key())
     header = Text.assemble((file_result.path, "path"))
     if findings:
@@ -77,21 +85,29 @@ def _file_block(file_result: FileResult) -> list[RenderableType]:
         rows = Table.grid(padding=(0, 2), pad_edge=True)  # the edge padding indents the rows
         rows.add_column(style="location", no_wrap=True)
         rows.add_column(style="finding.kind", no_wrap=True)
+        if judged:
+            rows.add_column(no_wrap=True)
         rows.add_column(overflow="fold")
         rows.add_column(style="confidence.likely", no_wrap=True)
         for finding in findings:
-            rows.add_row(*_row(finding))
+            rows.add_row(*_row(finding, judged))
         block.append(rows)
     block.append(Text(""))
     return block
 
 
-def _row(finding: Finding) -> tuple[Text, Text, Text, Text]:
+def _row(finding: Finding, judged: bool) -> tuple[Text, ...]:
     likely = finding.confidence is Confidence.LIKELY
+    message = Text(finding.message)
+    for reason in reasons_of(finding.data):
+        message.append(f"\n- {reason}", style="site.reason")
+    verdict = verdict_of(finding.data)
+    verdict_cell = (Text(verdict.value, style=f"site.{verdict.value}") if verdict is not None else Text(""),)
     return (
         Text(location_label(finding.span)),
         Text(finding.kind.value),
-        Text(finding.message),
+        *(verdict_cell if judged else ()),
+        message,
         Text("[likely]" if likely else ""),
     )
 
@@ -111,6 +127,15 @@ def _verdict(summary: Summary) -> Text:
     if summary.unprocessable:
         text.append(f" {plural(len(summary.unprocessable), 'file')} could not be analysed.", style="error")
     return text
+
+
+def _site_verdicts(summary: Summary) -> Text:
+    """`Call sites for qwen: 3 auto, ...`, each count in its verdict's colour."""
+    text = Text(f"Call sites for {summary.target}: ")
+    for index, (name, count) in enumerate(summary.verdicts):
+        text.append(", " if index else "")
+        text.append(verdict_counts(((name, count),)), style=f"site.{name}")
+    return text.append(".")
 
 
 def _totals(summary: Summary) -> Table:

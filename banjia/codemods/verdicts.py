@@ -1,0 +1,127 @@
+"""Per-site verdicts for `audit --to`: how much of each call site the compat rewrite handles.
+
+The verdict is read off the compat planner's own dry run, never re-derived: a site's
+changes and notes are those planned on its node or on a node inside it (a model
+literal, a keyword argument), and a site nested in another one (a client built inside
+a call's arguments) keeps its own. Notes decide by severity; of the changes, those a
+reviewer should read make a site `auto-with-notes`: a parameter changed (clamped,
+renamed, moved), a model mapped with a caution, an unsafe fix applied. The module is parsed once; the audit findings and
+the plan are computed from the same tree, and sites are matched to findings by kind and
+span.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import libcst as cst
+
+from banjia.codemods.analyzer import NodeFinding, analyze_module
+from banjia.codemods.compat import plan_python
+from banjia.codemods.positions import positions_of
+from banjia.model import Finding, Kind, Severity, Span, Verdict
+from banjia.rules.model import RuleSet
+
+SITE_KINDS = (Kind.CALL, Kind.CLIENT, Kind.WRAPPER)
+NOTEBOOK_REASON = "banjia migrate rewrites .py files only: make this notebook's changes by hand"
+_VERDICT_OF_SEVERITY = {
+    Severity.BLOCKED: Verdict.BLOCKED,
+    Severity.MANUAL: Verdict.MANUAL,
+    Severity.INFO: Verdict.AUTO_WITH_NOTES,
+}
+
+SiteVerdicts = dict[tuple[Kind, Span], tuple[Verdict, list[str]]]
+
+
+def audit_python(source: str, path: str, rules: RuleSet, *, unsafe: bool = False) -> list[Finding]:
+    """The audit findings of `source`, each call site carrying its verdict for `rules`' provider.
+
+    Raises libcst.ParserSyntaxError on bad code, as the plain audit does.
+    """
+    module = cst.parse_module(source)
+    verdicts = site_verdicts(module, path, rules, unsafe=unsafe)
+    return [_judged(finding, verdicts) for finding in analyze_module(module, path)]
+
+
+def site_verdicts(module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False) -> SiteVerdicts:
+    """(kind, span) of every call site -> its verdict and the messages behind it."""
+    dry = plan_python(module, path, rules, unsafe=unsafe)
+    sites = [finding for finding in dry.findings if is_site(finding.kind, finding.data)]
+    owners = _Owners.of(module, sites)
+    reasons: list[list[tuple[Verdict, str]]] = [[] for _ in sites]
+    for node, severity, message, _rule in dry.notes:
+        if id(node) in owners:
+            reasons[owners[id(node)]].append((_VERDICT_OF_SEVERITY[severity], message))
+    for node, category, message, safety in dry.changes:
+        if id(node) not in owners:
+            continue
+        if safety == "unsafe":
+            message = f"unsafe fix applied (--unsafe): {message}"
+        elif not (category == "parameter" or (category == "model" and _mapping_has_note(node, rules))):
+            continue
+        reasons[owners[id(node)]].append((Verdict.AUTO_WITH_NOTES, message))
+    positions = positions_of(module, (site.node for site in sites))
+    verdicts: SiteVerdicts = {}
+    for site, found in zip(sites, reasons):
+        p = positions[id(site.node)]
+        verdict = max((v for v, _ in found), key=lambda v: v.rank, default=Verdict.AUTO)
+        messages = [message for _, message in sorted(found, key=lambda item: -item[0].rank)]  # stable: source order
+        verdicts[(site.kind, Span(p.line, p.column, p.end_line, p.end_column))] = (verdict, list(dict.fromkeys(messages)))
+    return verdicts
+
+
+def is_site(kind: Kind, data: dict) -> bool:
+    """Call sites are API calls, client constructions and wrapper uses (not wrapper imports)."""
+    return kind in SITE_KINDS and data.get("usage") != "import"
+
+
+def with_verdict(finding: Finding, verdict: Verdict, reasons: list[str]) -> Finding:
+    return dataclasses.replace(finding, data={**finding.data, "verdict": verdict.value, "verdict_reasons": reasons})
+
+
+def notebook_verdicts(findings: list[Finding]) -> list[Finding]:
+    """Notebook sites are `manual`: the rewrite does not write notebooks, whatever it would plan."""
+    return [
+        with_verdict(f, Verdict.MANUAL, [NOTEBOOK_REASON]) if is_site(f.kind, f.data) else f
+        for f in findings
+    ]
+
+
+def _mapping_has_note(node: cst.CSTNode, rules: RuleSet) -> bool:
+    """A model mapped with a caution attached (dimensions differ, the rule file's default, ...)."""
+    value = node.evaluated_value if isinstance(node, cst.SimpleString) else None
+    return isinstance(value, str) and bool(rules.map_model(value).note)
+
+
+def _judged(finding: Finding, verdicts: SiteVerdicts) -> Finding:
+    judged = verdicts.get((finding.kind, finding.span))
+    return finding if judged is None else with_verdict(finding, *judged)
+
+
+class _Owners(cst.CSTVisitor):
+    """Maps every node inside a site to the innermost site that holds it."""
+
+    def __init__(self, sites: dict[int, int]) -> None:
+        super().__init__()
+        self.sites = sites
+        self.stack: list[int] = []
+        self.owner: dict[int, int] = {}
+
+    @classmethod
+    def of(cls, module: cst.Module, sites: list[NodeFinding]) -> dict[int, int]:
+        visitor = cls({id(site.node): index for index, site in enumerate(sites)})
+        if sites:
+            module.visit(visitor)
+        return visitor.owner
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        site = self.sites.get(id(node))
+        if site is not None:
+            self.stack.append(site)
+        if self.stack:
+            self.owner[id(node)] = self.stack[-1]
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if id(original_node) in self.sites:
+            self.stack.pop()
