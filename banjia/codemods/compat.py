@@ -197,7 +197,7 @@ class _Planner:
                 continue
             del wanted[name]
             endpoint = self.rules.endpoint
-            meant = f"key ({endpoint.api_key_env})" if name == "api_key" else f"endpoint ({endpoint.base_url})"
+            meant = f"key ({endpoint.api_key_env})" if "key" in name else f"endpoint ({endpoint.base_url})"
             self._note(call, Severity.MANUAL, f"{name} comes from `{_one_line(self.module.code_for_node(value))}`, "
                        f"the project's own setting: set it to the {self.rules.name} {meant}", f"client:{name}", True)
 
@@ -340,8 +340,13 @@ class _Planner:
             if data["cls"] == "OpenAIEmbeddings" and self._blocked_wrapper(finding.node, "embeddings.create"):
                 return
             wanted = self._client_arguments(azure=False)
+            for alias, name in _LANGCHAIN_ALIASES.items():  # the older spelling, where the call uses it
+                if _keyword_value(finding.node, alias) is not None:
+                    wanted[alias] = wanted.pop(name)
+            self._keep_configured_values(finding.node, wanted)
             if data["cls"] == "OpenAIEmbeddings":
                 wanted["check_embedding_ctx_length"] = "False"
+                self._embedding_additions(finding.node, wanted)
             self.imports.add(("os", None))
             self._edit(finding.node, lambda node: _set_keywords(node, wanted), "wrapper",
                        f"langchain {data['cls']} pointed at {self.rules.name}")
@@ -366,6 +371,26 @@ class _Planner:
                    f"{data['library']} {data['cls']}: point it at {self.rules.name} by hand "
                    f"({self.rules.endpoint.base_url}, key from {self.rules.endpoint.api_key_env})",
                    f"wrapper:{data['cls']}", True)
+
+    def _embedding_additions(self, call: cst.Call, wanted: dict[str, str]) -> None:
+        """Parameters the provider requires on embeddings (e.g. encoding_format="float"), for langchain's
+        OpenAIEmbeddings, which passes its `model_kwargs` to every embeddings.create call."""
+        required = {rule.name: rule.value for rule in self.rules.parameter_rules("embeddings.create")
+                    if rule.action is Action.ADD and rule.safety is Safety.SAFE}
+        if not required:
+            return
+        given = _keyword_value(call, "model_kwargs")
+        if given is None:
+            wanted["model_kwargs"] = "{" + ", ".join(f'"{k}": {_python_literal(v)}' for k, v in required.items()) + "}"
+            return
+        if isinstance(given, cst.Dict) and required.keys() <= {
+            e.key.evaluated_value for e in given.elements
+            if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)
+        }:
+            return
+        shown = ", ".join(f"{k}={v!r}" for k, v in required.items())
+        self._note(call, Severity.MANUAL, f"make sure model_kwargs carries {shown}: {self.rules.name} requires it on "
+                   "embeddings", "parameter:model_kwargs", True)
 
     def _blocked_wrapper(self, call: cst.Call, api: str) -> bool:
         """A wrapper for an API the provider does not serve: noted, left unchanged (its model too)."""
@@ -402,6 +427,7 @@ class _Planner:
         endpoint = self.rules.endpoint
         wanted["api_base"] = f'os.environ.get("{endpoint.base_url_env}", "{endpoint.base_url}")'
         wanted["api_key"] = f'os.environ["{endpoint.api_key_env}"]'
+        self._keep_configured_values(call, wanted)
         wanted.update((name, value) for name, value in counterpart.added.items() if name not in given)
         renamed = counterpart.model_keyword != "model" and "model" in given and counterpart.model_keyword not in given
 
@@ -430,6 +456,10 @@ class _Planner:
                    f"module-level openai.{attribute}: clients built by banjia take their key and endpoint from "
                    f"{self.rules.endpoint.api_key_env} / {self.rules.endpoint.base_url_env}; remove or adapt this",
                    f"config:{attribute}", True)
+
+
+# langchain-openai's older keyword spellings (pydantic aliases of api_key / base_url).
+_LANGCHAIN_ALIASES = {"openai_api_key": "api_key", "openai_api_base": "base_url"}
 
 
 # ---------------------------------------------------------------- llama_index counterparts
