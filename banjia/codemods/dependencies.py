@@ -58,6 +58,7 @@ def only_before_v1(constraint: str) -> bool:
 def raise_openai_pins(rewrite: TextRewrite, findings: list[Finding], rules: RuleSet) -> None:
     """Raise every pre-1.0 openai pin among `findings` (DEPENDENCY findings of this file)."""
     normalized: _NormalizedToml | None = None
+    lock_noted = False
     for finding in findings:
         if finding.kind is not Kind.DEPENDENCY or finding.data["package"] != "openai":
             continue
@@ -80,7 +81,8 @@ def raise_openai_pins(rewrite: TextRewrite, findings: list[Finding], rules: Rule
             rewrite.replace(span, RAISED_SPEC, "dependency",
                             f"openai {old} -> {RAISED_SPEC}: the migrated code needs the v1 SDK")
         hint = _LOCK_HINT.get(file_type)
-        if spans and hint:
+        if spans and hint and not lock_noted:
+            lock_noted = True
             rewrite.note(finding.span, Severity.INFO, f"openai raised to {RAISED_SPEC}: {hint}",
                          f"{rules.id}:dependency:lock")
 
