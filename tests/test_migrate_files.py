@@ -99,6 +99,26 @@ def test_a_crlf_requirements_file_with_a_bom_keeps_both(tmp_path: Path) -> None:
     assert (change.span.line, change.span.column, change.category) == (2, 7, "dependency")
 
 
+@pytest.mark.parametrize(
+    ("name", "before", "after"),
+    [
+        ("pyproject.toml", '[tool.poetry.dependencies]\r\n"openai" = { version = "^0.28", optional = true }\r\n',
+         f'[tool.poetry.dependencies]\r\n"openai" = {{ version = "{RAISED_SPEC}", optional = true }}\r\n'),
+        ("pyproject.toml", '[project]\r\ndependencies = [\r\n  "openai>=0.26, <1",  # old\r\n]\r\n',
+         f'[project]\r\ndependencies = [\r\n  "openai{RAISED_SPEC}",  # old\r\n]\r\n'),
+        ("Pipfile", '[packages]\rOPENAI = "<1"\r', f'[packages]\rOPENAI = "{RAISED_SPEC}"\r'),
+        ("requirements.txt", "openai==0.28 --no-binary openai\n", f"openai{RAISED_SPEC} --no-binary openai\n"),
+        ("requirements.txt", "openai @ https://example.com/openai-0.28.0.tar.gz\n", None),
+        ("requirements.in", "openai>=0.27\n", None),
+    ],
+)
+def test_pins_keep_the_files_line_ends_and_everything_around_the_version(
+    tmp_path: Path, name: str, before: str, after: str | None
+) -> None:
+    file = migrate_bytes(tmp_path, name, before.encode())
+    assert file.after == (before if after is None else after)
+
+
 def test_setup_py_is_rewritten_once_as_code_and_once_for_its_requirements(tmp_path: Path) -> None:
     source = (
         'from setuptools import setup\n\nDEFAULT_MODEL = "gpt-4o"\n\n'

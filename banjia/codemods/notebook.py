@@ -26,7 +26,7 @@ from json.decoder import scanstring
 from banjia.codemods.outcome import Outcome, PythonRewrite
 from banjia.model import Change, Note, Severity, Span
 from banjia.rules.model import RuleSet
-from banjia.scanners.notebook import NotebookError, python_of_cell
+from banjia.scanners.notebook import load_notebook, python_of_cell
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -43,7 +43,7 @@ class _Cell:
 
 def migrate_notebook(text: str, path: str, rules: RuleSet, rewrite: PythonRewrite, *, unsafe: bool = False) -> Outcome:
     """Rewrite a notebook's code cells with `rewrite`; raises NotebookError for a file that is no notebook."""
-    notebook = _load(text)
+    notebook = load_notebook(text)
     token = _unused_token(text)
     cells: list[_Cell] = []
     notes: list[Note] = []
@@ -161,16 +161,6 @@ def _unused_token(text: str) -> str:
 
 
 # ---------------------------------------------------------------- the JSON text
-def _load(text: str) -> dict:
-    try:
-        notebook = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise NotebookError(f"not valid notebook JSON ({error.msg} at line {error.lineno})") from None
-    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        raise NotebookError("not a Jupyter notebook (no 'cells' list)")
-    return notebook
-
-
 def _cell_source(cell) -> str | None:
     if not isinstance(cell, dict) or cell.get("cell_type") != "code":
         return None

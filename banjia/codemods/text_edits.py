@@ -57,13 +57,11 @@ class TextRewrite:
         column = len(self.text) - self._line_starts[-1] + 1
         return Span(line, column, line, column)
 
-    def replace(self, span: Span, replacement: str, category: str, message: str) -> bool:
-        """Replace the characters of `span`; False (and nothing recorded) when they already read so."""
+    def replace(self, span: Span, replacement: str, category: str, message: str) -> None:
+        """Replace the characters of `span`; nothing is recorded when they already read so."""
         start, end = self.offset(span.line, span.column), self.offset(span.end_line, span.end_column)
-        if self.text[start:end] == replacement:
-            return False
-        self._add(TextEdit(start, end, replacement), span, category, message)
-        return True
+        if self.text[start:end] != replacement:
+            self._add(TextEdit(start, end, replacement), span, category, message)
 
     def append(self, addition: str, category: str, message: str) -> None:
         self._add(TextEdit(len(self.text), len(self.text), addition), self.end_span(), category, message)
