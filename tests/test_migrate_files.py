@@ -284,3 +284,23 @@ def test_cli_writes_requirements_env_template_and_notebook_then_check_passes(tmp
     assert (root / "notebooks" / "app.ipynb").read_bytes() == NOTEBOOK.with_name("app.ipynb.fixed").read_bytes()
     check = runner.invoke(app, ["migrate", "repo", "--to", "qwen", "--check"])
     assert check.exit_code == 0, check.output
+
+
+def test_imports_join_an_imports_only_cell_without_a_trailing_blank_line(tmp_path: Path) -> None:
+    cells = [
+        {"cell_type": "code", "source": ["!pip install openai"]},
+        {"cell_type": "code", "source": ["from openai import OpenAI"]},
+        {"cell_type": "code", "source": ["client = OpenAI()"]},
+    ]
+    file = migrate_bytes(tmp_path, "nb.ipynb", json.dumps({"cells": cells}, indent=1).encode())
+    sources = [cell["source"] for cell in json.loads(file.after)["cells"]]
+    assert sources[0] == ["!pip install openai"]
+    assert sources[1] == ["from openai import OpenAI\n", "import os"]
+    assert sources[2][0].startswith('client = OpenAI(api_key=os.environ["DASHSCOPE_API_KEY"]')
+
+
+def test_an_unknown_strategy_is_refused_before_any_file_is_read(tmp_path: Path) -> None:
+    from banjia.api import migrate
+
+    with pytest.raises(ValueError, match="unknown migration strategy 'native'"):
+        migrate([tmp_path], QWEN, strategy="native")
