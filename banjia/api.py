@@ -8,12 +8,15 @@ finding (audit) or a file error (migrate); it never stops the run.
 
 from __future__ import annotations
 
+import codecs
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
+from banjia.codemods.outcome import Outcome, PythonRewrite
+from banjia.codemods.strategies import DEFAULT_STRATEGY, python_rewrite
 from banjia.discover import Candidate, DecodeError, Skipped, discover, prefilter, read_plain_text, read_text
 from banjia.model import AuditResult, FileMigration, FileResult, Finding, Kind, MigrationResult, Span
 from banjia.scanners import scanners_for
@@ -85,27 +88,31 @@ def migrate(
     options: AuditOptions = AuditOptions(),
     *,
     unsafe: bool = False,
+    strategy: str = DEFAULT_STRATEGY,
     progress: Callable[[int, int], None] | None = None,
 ) -> MigrationResult:
-    """Rewrite Python sources for `rules`' provider; returns every file's before and after."""
+    """Rewrite every file the audit looks at for `rules`' provider; returns each file's before and after."""
+    python_rewrite(strategy)  # an unknown strategy fails here, not once per file
     candidates, skipped = discover(
         list(paths),
-        wanted=lambda relpath: relpath.endswith(PYTHON_SUFFIXES),
+        wanted=is_wanted,
         include=options.include,
         exclude=options.exclude,
         max_bytes=options.max_bytes,
         use_gitignore=options.use_gitignore,
     )
     cwd = Path.cwd()
-    tasks = [(c.path, display_path(c, cwd), rules, unsafe) for c in candidates]
+    tasks = [(c.path, display_path(c, cwd), rules, unsafe, strategy) for c in candidates]
     files = list(_run(migrate_file, tasks, options.jobs, progress))
     files += [FileMigration(_skipped_path(s, cwd), "", "", error=s.reason) for s in skipped]
     files.sort(key=lambda f: f.path)
-    return MigrationResult(rules.id, "compat", tuple(files))
+    return MigrationResult(rules.id, strategy, tuple(files))
 
 
-def migrate_file(path: Path, shown: str, rules: RuleSet, unsafe: bool = False) -> FileMigration:
-    """Migrate one Python file; never raises (problems become the file's `error`)."""
+def migrate_file(
+    path: Path, shown: str, rules: RuleSet, unsafe: bool = False, strategy: str = DEFAULT_STRATEGY
+) -> FileMigration:
+    """Migrate one file of any kind the audit reads; never raises (problems become the file's `error`)."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -113,10 +120,11 @@ def migrate_file(path: Path, shown: str, rules: RuleSet, unsafe: bool = False) -
     if not prefilter(data, shown):
         return FileMigration(shown, "", "")
     try:
-        text, encoding = read_text(data)
-        from banjia.codemods.compat import migrate_python
-
-        outcome = migrate_python(text, shown, rules, unsafe=unsafe)
+        if shown.endswith(PYTHON_SUFFIXES):
+            text, encoding = read_text(data)
+        else:
+            text, encoding = read_plain_text(data), "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+        outcome = migrate_source(text, shown, rules, python_rewrite(strategy), unsafe=unsafe)
     except DecodeError as error:
         return FileMigration(shown, "", "", error=str(error))
     except RecursionError:
@@ -124,6 +132,28 @@ def migrate_file(path: Path, shown: str, rules: RuleSet, unsafe: bool = False) -
     except Exception as error:  # a parser error, or a bug: report it for this file, keep going
         return FileMigration(shown, "", "", error=_describe(error))
     return FileMigration(shown, text, outcome.text, encoding, tuple(outcome.changes), tuple(outcome.notes))
+
+
+def migrate_source(text: str, shown: str, rules: RuleSet, rewrite: PythonRewrite, *, unsafe: bool = False) -> Outcome:
+    """Dispatch by file kind: Python to `rewrite`, notebooks cell by cell through it, other files as text.
+
+    setup.py is Python, rewritten by `rewrite`; its requirement strings are raised as
+    text first, so the positions in that pass are the original file's.
+    """
+    if shown.endswith(NOTEBOOK_SUFFIX):
+        from banjia.codemods.notebook import migrate_notebook
+
+        return migrate_notebook(text, shown, rules, rewrite, unsafe=unsafe)
+    from banjia.codemods.text_files import migrate_text_file
+
+    if not shown.endswith(PYTHON_SUFFIXES):
+        return migrate_text_file(text, shown, rules)
+    if shown.rsplit("/", 1)[-1] != "setup.py":
+        return rewrite(text, shown, rules, unsafe=unsafe)
+    requirements = migrate_text_file(text, shown, rules)
+    code = rewrite(requirements.text, shown, rules, unsafe=unsafe)
+    return Outcome(code.text, sorted(requirements.changes + code.changes, key=lambda c: c.span),
+                   sorted(requirements.notes + code.notes, key=lambda n: n.span))
 
 
 def display_path(candidate: Candidate, cwd: Path) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import libcst as cst
@@ -20,6 +20,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from banjia.codemods.analyzer import NodeFinding, analyze_nodes
 from banjia.codemods.model_tables import UniqueTables
+from banjia.codemods.outcome import Outcome
 from banjia.codemods.positions import positions_of
 from banjia.model import Change, Confidence, Kind, Note, Severity, Span
 from banjia.rules.model import Action, ParameterRule, RuleSet, Safety
@@ -30,13 +31,6 @@ _OPENAI_ONLY = ("organization", "project", "webhook_secret")
 _DEFAULT_AZURE_API_VERSION = "2024-10-21"
 
 Edit = Callable[[cst.CSTNode], cst.CSTNode]
-
-
-@dataclass
-class Outcome:
-    text: str
-    changes: list[Change] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
 
 
 def migrate_python(source: str, path: str, rules: RuleSet, *, unsafe: bool = False) -> Outcome:

@@ -24,16 +24,21 @@ class NotebookError(ValueError):
     """The file is not a notebook we can read (bad JSON, no cells)."""
 
 
-def code_cells(text: str) -> list[tuple[int, str]]:
-    """(cell index, Python source with IPython lines neutralised) for every code cell."""
+def load_notebook(text: str) -> dict:
+    """The notebook's JSON object, with a `cells` list; NotebookError otherwise."""
     try:
         notebook = json.loads(text)
     except json.JSONDecodeError as error:
         raise NotebookError(f"not valid notebook JSON ({error.msg} at line {error.lineno})") from None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise NotebookError("not a Jupyter notebook (no 'cells' list)")
+    return notebook
+
+
+def code_cells(text: str) -> list[tuple[int, str]]:
+    """(cell index, Python source with IPython lines neutralised) for every code cell."""
     cells = []
-    for index, cell in enumerate(notebook["cells"]):
+    for index, cell in enumerate(load_notebook(text)["cells"]):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
