@@ -241,9 +241,11 @@ def _analyze_bytes(data: bytes, shown: str, rules: RuleSet | None, unsafe: bool)
         findings = scan_notebook(text, shown)
         if rules is None:
             return findings
+        from banjia.codemods.compat import migrate_python
+        from banjia.codemods.notebook import migrate_notebook
         from banjia.codemods.verdicts import notebook_verdicts
 
-        return notebook_verdicts(findings)
+        return notebook_verdicts(findings, migrate_notebook(text, shown, rules, migrate_python, unsafe=unsafe))
     return _scan_text(text, shown)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from banjia.api import audit
-from banjia.codemods.verdicts import NOTEBOOK_REASON, audit_python, notebook_verdicts
+from banjia.codemods.verdicts import audit_python
 from banjia.model import Finding, Kind, Span
 from banjia.rules.loader import load_builtin
 from banjia.report.summary import summarize
@@ -140,11 +141,24 @@ def test_findings_that_are_not_sites_have_no_verdict() -> None:
     assert all("verdict" not in f.data for f in findings)
 
 
-def test_notebook_sites_are_manual_whatever_the_plan() -> None:
-    call = Finding(Kind.CALL, "n.ipynb", Span(1, 1, 1, 5, cell=0), "call", data={"api": "chat.completions.create"})
-    model = Finding(Kind.MODEL, "n.ipynb", Span(1, 2, 1, 4, cell=0), "model", data={"model": "gpt-4o"})
-    assert [f.data.get("verdict") for f in notebook_verdicts([call, model])] == ["manual", None]
-    assert notebook_verdicts([call])[0].data["verdict_reasons"] == [NOTEBOOK_REASON]
+def test_notebook_sites_are_judged_like_python_across_cells(tmp_path: Path) -> None:
+    cells = [
+        "from openai import OpenAI\nclient = OpenAI()",
+        "%pip install openai\nr = client.chat.completions.create(model='gpt-4o', messages=[], temperature=3)",
+        "client.images.generate(model='dall-e-3', prompt='a cat')",
+    ]
+    notebook = {
+        "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                   "source": source.splitlines(keepends=True)} for source in cells],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    [result] = audit([path], rules=load_builtin("qwen")).files
+    found = [(f.span.cell, f.span.line, f.kind.value, f.data["verdict"]) for f in result.findings if "verdict" in f.data]
+    assert found == [(0, 2, "client", "auto"), (1, 2, "call", "auto-with-notes"), (2, 1, "call", "blocked")]
+    clamped = next(f for f in result.findings if f.data.get("verdict") == "auto-with-notes")
+    assert clamped.data["verdict_reasons"] == ["temperature 3 clamped to 1.99 (DashScope accepts temperature in [0, 2) (2 itself is rejected))"]
 
 
 @pytest.fixture

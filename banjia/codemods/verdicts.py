@@ -18,12 +18,12 @@ import libcst as cst
 
 from banjia.codemods.analyzer import NodeFinding, analyze_module
 from banjia.codemods.compat import plan_python
+from banjia.codemods.outcome import Outcome
 from banjia.codemods.positions import positions_of
 from banjia.model import Finding, Kind, Severity, Span, Verdict
 from banjia.rules.model import RuleSet
 
 SITE_KINDS = (Kind.CALL, Kind.CLIENT, Kind.WRAPPER)
-NOTEBOOK_REASON = "banjia migrate rewrites .py files only: make this notebook's changes by hand"
 _VERDICT_OF_SEVERITY = {
     Severity.BLOCKED: Verdict.BLOCKED,
     Severity.MANUAL: Verdict.MANUAL,
@@ -64,9 +64,7 @@ def site_verdicts(module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool
     verdicts: SiteVerdicts = {}
     for site, found in zip(sites, reasons):
         p = positions[id(site.node)]
-        verdict = max((v for v, _ in found), key=lambda v: v.rank, default=Verdict.AUTO)
-        messages = [message for _, message in sorted(found, key=lambda item: -item[0].rank)]  # stable: source order
-        verdicts[(site.kind, Span(p.line, p.column, p.end_line, p.end_column))] = (verdict, list(dict.fromkeys(messages)))
+        verdicts[(site.kind, Span(p.line, p.column, p.end_line, p.end_column))] = _verdict_of(found)
     return verdicts
 
 
@@ -79,12 +77,45 @@ def with_verdict(finding: Finding, verdict: Verdict, reasons: list[str]) -> Find
     return dataclasses.replace(finding, data={**finding.data, "verdict": verdict.value, "verdict_reasons": reasons})
 
 
-def notebook_verdicts(findings: list[Finding]) -> list[Finding]:
-    """Notebook sites are `manual`: the rewrite does not write notebooks, whatever it would plan."""
-    return [
-        with_verdict(f, Verdict.MANUAL, [NOTEBOOK_REASON]) if is_site(f.kind, f.data) else f
-        for f in findings
-    ]
+def notebook_verdicts(findings: list[Finding], planned: Outcome) -> list[Finding]:
+    """Verdicts for a notebook's sites, from the notes and changes of its migration (`planned`).
+
+    The notebook rewrite reports in cell coordinates, as the audit does, so each note
+    belongs to the innermost site whose span holds it.
+    """
+    sites = [f for f in findings if is_site(f.kind, f.data)]
+    reasons: dict[int, list[tuple[Verdict, str]]] = {id(site): [] for site in sites}
+
+    def owner(span: Span) -> Finding | None:
+        holding = [site for site in sites if _holds(site.span, span)]
+        return min(holding, key=lambda site: _extent(site.span), default=None)
+
+    for note in planned.notes:
+        site = owner(note.span)
+        if site is not None:
+            reasons[id(site)].append((_VERDICT_OF_SEVERITY[note.severity], note.message))
+    for change in planned.changes:
+        site = owner(change.span)
+        if site is not None and (change.safety == "unsafe" or change.category == "parameter"):
+            message = f"unsafe fix applied (--unsafe): {change.message}" if change.safety == "unsafe" else change.message
+            reasons[id(site)].append((Verdict.AUTO_WITH_NOTES, message))
+    judged = {id(site): _verdict_of(reasons[id(site)]) for site in sites}
+    return [with_verdict(f, *judged[id(f)]) if id(f) in judged else f for f in findings]
+
+
+def _holds(outer: Span, inner: Span) -> bool:
+    return outer.cell == inner.cell and (outer.line, outer.column) <= (inner.line, inner.column) \
+        and (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
+
+
+def _extent(span: Span) -> tuple[int, int]:
+    return span.end_line - span.line, span.end_column - span.column
+
+
+def _verdict_of(found: list[tuple[Verdict, str]]) -> tuple[Verdict, list[str]]:
+    verdict = max((v for v, _ in found), key=lambda v: v.rank, default=Verdict.AUTO)
+    messages = [message for _, message in sorted(found, key=lambda item: -item[0].rank)]  # stable: source order
+    return verdict, list(dict.fromkeys(messages))
 
 
 def _mapping_has_note(node: cst.CSTNode, rules: RuleSet) -> bool:
