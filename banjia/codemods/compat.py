@@ -508,8 +508,13 @@ class _Apply(cst.CSTTransformer):
         self.edits = edits
         self.todos = todos
         self._statements: list[list[str]] = []
+        self._first_statement: cst.CSTNode | None = None
+        self._header: set[str] = set()  # comments above the first statement belong to the module once parsed
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Module):
+            self._first_statement = node.body[0] if node.body else None
+            self._header = {line.comment.value for line in node.header if line.comment is not None}
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self._statements.append([])
         messages = self.todos.get(id(node))
@@ -523,12 +528,13 @@ class _Apply(cst.CSTTransformer):
         if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             messages = self._statements.pop()
             if messages:
-                updated_node = _with_todos(updated_node, messages)
+                above = self._header if original_node is self._first_statement else set()
+                updated_node = _with_todos(updated_node, messages, above)
         return updated_node
 
 
-def _with_todos(statement, messages: list[str]):
-    existing = {line.comment.value for line in statement.leading_lines if line.comment is not None}
+def _with_todos(statement, messages: list[str], above: set[str]):
+    existing = above | {line.comment.value for line in statement.leading_lines if line.comment is not None}
     added = [
         cst.EmptyLine(comment=cst.Comment(TODO_PREFIX + message))
         for message in dict.fromkeys(messages)
