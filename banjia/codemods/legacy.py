@@ -42,7 +42,6 @@ from banjia.model import Change, Kind, Note, Severity
 
 RULE = "legacy-v0"
 _CLIENT_NAMES = {False: ("client", "openai_client", "sync_client"), True: ("aclient", "async_client", "async_openai_client")}
-_MAX_LINE = 88
 
 # A file can hold v0 code only if one of these words appears in it: checked on the text
 # before anything is parsed, so v1 code costs one regular-expression search.
@@ -106,6 +105,7 @@ class _Plan:
         self.imports: set[tuple[str, str | None]] = set()
         self.unused_imports: set[tuple[str, str | None]] = set()
         self.clients: dict[bool, _Client] = {}
+        self.removed: set[int] = set()  # top-level statements dropped (folded settings, redundant imports)
         self.responses: set[int] = set()
         self.names = _names_in_use(module)
         self.openai_aliases = [f.data["alias"] or "openai" for f in findings
@@ -147,6 +147,8 @@ class _Plan:
             self.changes.extend(plan.changes)
             for node, message in plan.notes:
                 self._note(node, message, "response")
+        elif self.removed:
+            self.edits.setdefault(id(self.module), []).append(_reworked_body(self.module, self.removed, [], None, None))
         return True
 
     # -- calls
@@ -167,10 +169,16 @@ class _Plan:
             return
         client = self._client(is_async)
         self.responses.add(id(call))
-        self._edit(call, _converted_call(spec, client.name), f"{shown} -> {client.name}.{spec.api}")
-        if isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name) \
-                and call.func.value.value == resource:
+        renamed = [f"{arg.keyword.value}= -> {spec.renamed.get(arg.keyword.value) or V0_KEYWORDS[arg.keyword.value]}="
+                   for arg in call.args if arg.keyword and (arg.keyword.value in spec.renamed
+                                                            or arg.keyword.value in V0_KEYWORDS)]
+        message = f"{shown} -> {client.name}.{spec.api}" + (f" ({', '.join(renamed)})" if renamed else "")
+        self._edit(call, _converted_call(spec, client.name), message)
+        base, *_ = _chain(call.func)
+        if base == resource:
             self.unused_imports.add(("openai", resource))  # `from openai import ChatCompletion`
+        elif base == "openai":
+            self.unused_imports.add(("openai", None))  # removed if nothing else uses the module
         timeout = _keyword(call, "request_timeout")
         if timeout is not None and isinstance(timeout.value, cst.Tuple):
             self._note(call, "request_timeout was a (connect, read) tuple: pass timeout=httpx.Timeout(read, "
@@ -195,7 +203,8 @@ class _Plan:
         top_level = _top_level_assignments(self.module)
         counts: dict[str, int] = {}
         for finding in configs:
-            counts[finding.data["attribute"]] = counts.get(finding.data["attribute"], 0) + 1
+            if id(finding.node) in top_level:
+                counts[finding.data["attribute"]] = counts.get(finding.data["attribute"], 0) + 1
         reads = self._config_reads({id(f.node) for f in configs})
         module_client = any(f.kind is Kind.CALL and f.data["client"] == "openai (module client)" for f in self.findings)
         api_type = next((f for f in configs if f.data["attribute"] == "api_type" and id(f.node) in top_level), None)
@@ -251,7 +260,7 @@ class _Plan:
         """Create the clients where the last folded setting was, else after the last top-level import."""
         statements = [self._client_statement(client) for _, client in sorted(self.clients.items())]
         body = list(self.module.body)
-        removed = {id(s) for s in folded}
+        self.removed.update(id(s) for s in folded)
         anchor = max((body.index(s) for s in folded), default=None)
         after = None
         if anchor is None:
@@ -263,38 +272,19 @@ class _Plan:
                 continue  # written as `openai.OpenAI(...)`: the name is taken
             self.imports.add(("openai", cls))
 
-        def rework(node: cst.CSTNode) -> cst.CSTNode:
-            assert isinstance(node, cst.Module)
-            new_body: list[cst.CSTNode] = []
-            carried: list[cst.EmptyLine] = []
-            if after is None and anchor is None:
-                new_body.extend(_spaced(statements, []))
-            for index, (original, updated) in enumerate(zip(body, node.body)):
-                if index == anchor:
-                    new_body.extend(_spaced(statements, [*carried, *updated.leading_lines]))
-                    carried = []
-                elif id(original) in removed:
-                    carried.extend(updated.leading_lines)
-                else:
-                    if carried:
-                        updated = updated.with_changes(leading_lines=[*carried, *updated.leading_lines])
-                        carried = []
-                    new_body.append(updated)
-                if index == after:
-                    new_body.extend(_spaced(statements, [cst.EmptyLine()]))
-            return node.with_changes(body=new_body)
-
-        self.edits.setdefault(id(self.module), []).append(rework)
+        self.edits.setdefault(id(self.module), []).append(
+            _reworked_body(self.module, self.removed, statements, anchor, after))
         names = ", ".join(f"{c.name} = {c.cls}(...)" for _, c in sorted(self.clients.items()))
-        self.changes.append((body[anchor] if anchor is not None else self.module, f"v1 client created: {names}"))
+        place = anchor if anchor is not None else after if after is not None else 0
+        self.changes.append((body[place], f"v1 client created: {names}"))
 
     def _client_statement(self, client: _Client) -> cst.SimpleStatementLine:
         cls = client.cls
         if cls in self.names and self.openai_aliases:
             cls = f"{self.openai_aliases[0]}.{cls}"
         arguments = [f"{name}={source}" for name, source in client.arguments.items()]
-        line = f"{client.name} = {cls}({', '.join(arguments)})"
-        if len(line) > _MAX_LINE or "\n" in line:
+        line = f"{client.name} = {cls}()"
+        if arguments:  # one per line: the compat pass adds the provider's arguments in the same style
             line = f"{client.name} = {cls}(\n" + "".join(f"    {a},\n" for a in arguments) + ")"
         statement = cst.parse_statement(line + "\n")
         assert isinstance(statement, cst.SimpleStatementLine)
@@ -338,8 +328,10 @@ class _Plan:
         if not finding.data.get("legacy"):
             return
         if isinstance(node, cst.ImportAlias):  # import openai.error [as oe]
-            if node.asname is None and "openai" in self.openai_aliases:
-                self.unused_imports.add(("openai.error", None))
+            line = next((s for s in self.module.body if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
+                         and isinstance(s.body[0], cst.Import) and list(s.body[0].names) == [node]), None)
+            if node.asname is None and "openai" in self.openai_aliases and line is not None:
+                self.removed.add(id(line))
                 self.changes.append((node, "import openai.error removed (the exceptions live on openai)"))
             else:
                 self._edit(node, lambda n: n.with_changes(name=cst.Name("openai")), "import openai.error -> import openai")
@@ -441,6 +433,11 @@ def _one_line(arguments: list[cst.Arg]) -> list[cst.Arg]:
     ]
 
 
+def _chain(node: cst.BaseExpression) -> list[str]:
+    """`openai.ChatCompletion.create` -> ["openai", "ChatCompletion", "create"]."""
+    return (dotted_name(node) or "").split(".")
+
+
 def _keyword(call: cst.Call, name: str) -> cst.Arg | None:
     return next((arg for arg in call.args if arg.keyword is not None and arg.keyword.value == name), None)
 
@@ -508,6 +505,39 @@ def _is_import(statement: cst.CSTNode) -> bool:
 def _azure_key_argument(api_type) -> str | None:
     """The client argument the key goes to for an Azure api_type literal, else None."""
     return V0_AZURE_API_TYPES.get(api_type.lower()) if isinstance(api_type, str) else None
+
+
+def _reworked_body(module: cst.Module, removed: set[int], clients: list[cst.SimpleStatementLine],
+                   anchor: int | None, after: int | None) -> Edit:
+    """An edit of the module that drops the `removed` top-level statements and places the clients.
+
+    The clients replace the statement at index `anchor` (the last folded setting), or
+    follow the one at `after` (the last import), or open the module. Comments and blank
+    lines above a dropped statement move to the next statement kept.
+    """
+    body = list(module.body)
+
+    def rework(node: cst.CSTNode) -> cst.CSTNode:
+        assert isinstance(node, cst.Module)
+        new_body: list[cst.CSTNode] = []
+        carried: list[cst.EmptyLine] = []
+        if clients and after is None and anchor is None:
+            new_body.extend(_spaced(clients, []))
+        for index, (original, updated) in enumerate(zip(body, node.body)):
+            if index == anchor:
+                new_body.extend(_spaced(clients, [*carried, *updated.leading_lines]))
+                carried = []
+            elif id(original) in removed:
+                carried.extend(updated.leading_lines)
+            else:
+                if carried:
+                    updated = updated.with_changes(leading_lines=[*carried, *updated.leading_lines])
+                    carried = []
+                new_body.append(updated)
+            if index == after:
+                new_body.extend(_spaced(clients, [cst.EmptyLine()]))
+        return node.with_changes(body=new_body)
+    return rework
 
 
 def _spaced(statements: list[cst.SimpleStatementLine], leading: list[cst.EmptyLine]) -> list[cst.SimpleStatementLine]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from banjia.codemods.bindings import dotted_name
-from banjia.codemods.openai_sdk import V0_RESPONSE_AS_DICT
+from banjia.codemods.openai_sdk import V0_RESPONSE_AS_DICT, V0_RESPONSE_OBJECT_FIELDS
 from banjia.codemods.rewrite import ApplyEdits, Edit
 
 # Parents in which `a or b` needs no parentheses.
@@ -24,6 +24,9 @@ _BARE_OR_PARENTS = (cst.Assign, cst.AnnAssign, cst.Return, cst.Arg, cst.Element,
 _OBJECT = "object"  # a response, a stream chunk, an element of a list in one: keys are fields
 _VALUE = "value"  # read from a response: a field, a list, a string
 _ELEMENT = "element"  # iterated or indexed out of a traced value
+_PASSED_ON = ("a v1 response object is passed on here: code that reads it must use attributes "
+              "(r.choices[0].message.content), not keys")
+_MEMBERSHIP = "`in` on a v1 response object does not test its fields: test the attribute (x.content is not None)"
 
 
 @dataclass
@@ -56,7 +59,7 @@ class _Scan(cst.CSTVisitor):
         self.subscripts: list[cst.Subscript] = []
         self.calls: list[cst.Call] = []
         self.attributes: list[cst.Attribute] = []
-        self.escapes: list[cst.CSTNode] = []  # return / yield / `in` tests of a possibly traced value
+        self.escapes: list[tuple[cst.CSTNode, str]] = []  # returned, yielded or `in`-tested values
         self._scopes: list[int] = []
         self._stack: list[cst.CSTNode] = []
 
@@ -142,15 +145,15 @@ class _Scan(cst.CSTVisitor):
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
-            self.escapes.append(node.value)
+            self.escapes.append((node.value, _PASSED_ON))
 
     def visit_Yield(self, node: cst.Yield) -> None:
         if isinstance(node.value, cst.BaseExpression):
-            self.escapes.append(node.value)
+            self.escapes.append((node.value, _PASSED_ON))
 
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         if isinstance(node.operator, (cst.In, cst.NotIn)):
-            self.escapes.append(node.comparator)
+            self.escapes.append((node.comparator, _MEMBERSHIP))
 
 
 # ---------------------------------------------------------------- tracing
@@ -180,13 +183,17 @@ class _Tracer:
         if isinstance(node, cst.Name):
             return self._name_kind(node)
         if isinstance(node, cst.Attribute):
-            return _VALUE if self.kind(node.value) else None
+            return _field_kind(node.attr.value) if self.kind(node.value) else None
         if isinstance(node, cst.Subscript):
             if self.kind(node.value) is None:
                 return None
-            return _VALUE if _string_key(node) is not None else _ELEMENT
+            key = _string_key(node)
+            return _ELEMENT if key is None else _field_kind(key)
         if isinstance(node, cst.Call) and _get_receiver(node) is not None:
-            return _VALUE if self.kind(_get_receiver(node)) else None
+            if not self.kind(_get_receiver(node)):
+                return None
+            key = _literal_string(node.args[0].value) if node.args else None
+            return _VALUE if key is None else _field_kind(key)
         return None
 
     def _name_kind(self, node: cst.Name) -> str | None:
@@ -217,10 +224,9 @@ class _Tracer:
         for node in self.scan.attributes:
             if node.attr.value in V0_RESPONSE_AS_DICT and self.kind(node.value) in (_OBJECT, _ELEMENT):
                 self._note(node, f"`.{node.attr.value}()` reads a v0 response as a dict")
-        for node in self.scan.escapes:
+        for node, message in self.scan.escapes:
             if self.kind(node) in (_OBJECT, _ELEMENT):
-                self._note(node, "a v1 response object is passed on here: code that reads it must use attributes "
-                                 "(r.choices[0].message.content), not keys")
+                self._note(node, message)
         self._report_changes()
         return self.result
 
@@ -283,6 +289,10 @@ class _Tracer:
 
 
 # ---------------------------------------------------------------- node helpers
+def _field_kind(name: str) -> str:
+    return _OBJECT if name in V0_RESPONSE_OBJECT_FIELDS else _VALUE
+
+
 def _string_key(node: cst.Subscript) -> str | None:
     if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
         return None

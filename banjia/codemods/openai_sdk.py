@@ -326,3 +326,7 @@ V0_ONLY_MODULES: dict[str, str] = {
 V0_RESPONSE_AS_DICT: frozenset[str] = frozenset(
     {"dict", "json.dumps", "json.dump", "to_dict", "to_dict_recursive", "keys", "items", "values", "update"}
 )
+
+# Response fields that hold an object (not a string or a number): `"content" in delta`
+# or `message[key]` on one of them treats it as a dict.
+V0_RESPONSE_OBJECT_FIELDS: frozenset[str] = frozenset({"message", "delta", "usage", "function_call", "logprobs"})
