@@ -361,6 +361,12 @@ class _Plan:
         aliases = set(self.openai_aliases)
 
         class Uses(cst.CSTVisitor):
+            def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+                return False  # imports are findings of their own
+
+            def visit_Import(self, node: cst.Import) -> bool:
+                return False
+
             def visit_Attribute(self, node: cst.Attribute) -> None:
                 if isinstance(node.value, cst.Name) and node.value.value in aliases and node.attr.value in V0_ONLY_MODULES:
                     uses.append((node, node.attr.value))
