@@ -322,6 +322,20 @@ def test_configuration_read_back_elsewhere_is_not_folded() -> None:
     assert "read elsewhere" in outcome.notes[0].message
 
 
+def test_settings_made_after_a_module_level_call_are_not_folded() -> None:
+    outcome = upgrade(
+        '''
+        import openai
+        openai.api_key = "k"
+        MODELS = openai.Model.list()
+        openai.organization = "org"
+        '''
+    )
+    assert 'client = OpenAI(\n    api_key="k",\n)\nMODELS = client.models.list()\n' in outcome.text
+    assert 'openai.organization = "org"' in outcome.text
+    assert "after a module-level call" in outcome.notes[0].message
+
+
 def test_comments_above_folded_settings_are_kept() -> None:
     outcome = upgrade(
         '''

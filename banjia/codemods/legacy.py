@@ -210,6 +210,7 @@ class _Plan:
         api_type = next((f for f in configs if f.data["attribute"] == "api_type" and id(f.node) in top_level), None)
         azure_key = _azure_key_argument(api_type.data["value"]) if api_type is not None else None
         table = V0_AZURE_CONFIG_ARGUMENTS if azure_key else V0_CONFIG_ARGUMENTS
+        first_use = _first_statement_using(self.module, self.responses)
         folded: list[cst.SimpleStatementLine] = []
         arguments: dict[str, str] = {}
         for finding in configs:
@@ -218,6 +219,8 @@ class _Plan:
             reason = None
             if statement is None:
                 reason = "it is set inside a function or a block, so it cannot be folded into the client"
+            elif self.module.body.index(statement) > first_use:
+                reason = "it is set after a module-level call that needs the client"
             elif counts[attribute] > 1:
                 reason = "it is set more than once"
             elif attribute in reads:
@@ -500,6 +503,23 @@ def _top_level_assignments(module: cst.Module) -> dict[int, cst.SimpleStatementL
             if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
                 found[id(assign.targets[0].target)] = statement
     return found
+
+
+def _first_statement_using(module: cst.Module, calls: set[int]) -> int:
+    """Index of the first top-level statement that makes one of `calls` (len(body) if none does)."""
+    found: list[bool] = []
+
+    class Finds(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if id(node) in calls:
+                found.append(True)
+            return not found
+
+    for index, statement in enumerate(module.body):
+        statement.visit(Finds())
+        if found:
+            return index
+    return len(module.body)
 
 
 def _is_import(statement: cst.CSTNode) -> bool:
