@@ -243,9 +243,9 @@ def _analyze_bytes(data: bytes, shown: str, rules: RuleSet | None, unsafe: bool)
             return findings
         from banjia.codemods.compat import migrate_python
         from banjia.codemods.notebook import migrate_notebook
-        from banjia.codemods.verdicts import notebook_verdicts
+        from banjia.codemods.verdicts import outcome_verdicts
 
-        return notebook_verdicts(findings, migrate_notebook(text, shown, rules, migrate_python, unsafe=unsafe))
+        return outcome_verdicts(findings, migrate_notebook(text, shown, rules, migrate_python, unsafe=unsafe))
     return _scan_text(text, shown)
 
 

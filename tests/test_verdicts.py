@@ -10,7 +10,7 @@ import pytest
 
 from banjia.api import audit
 from banjia.codemods.verdicts import audit_python
-from banjia.model import Finding, Kind, Span
+from banjia.model import Finding, Kind
 from banjia.rules.loader import load_builtin
 from banjia.report.summary import summarize
 
@@ -76,13 +76,18 @@ def test_an_unsafe_fix_is_manual_until_unsafe_is_given() -> None:
     assert reasons[0].startswith("unsafe fix applied (--unsafe): max_tokens 4096 clamped to 2048")
 
 
-def test_a_legacy_call_is_manual() -> None:
+def test_legacy_calls_are_judged_on_the_upgraded_code() -> None:
     source = """\
         import openai
-        openai.ChatCompletion.create(model="gpt-4", messages=[])
+        r = openai.ChatCompletion.create(model="gpt-4", messages=[], temperature=2.5)
+        e = openai.Edit.create(model="text-davinci-edit-001", input="x", instruction="fix it")
     """
-    [(_, kind, verdict, [reason])] = verdicts(source, "qwen")
-    assert (kind, verdict) == ("call", "manual") and reason.startswith("legacy openai<1.0 call")
+    converted, retired = verdicts(source, "zhipu")
+    assert converted == (2, "call", "auto-with-notes", [
+        "openai.ChatCompletion.create -> client.chat.completions.create",
+        "temperature 2.5 clamped to 1.0 (GLM accepts temperature in [0, 1] (OpenAI: [0, 2]))",
+    ])
+    assert retired[:3] == (3, "call", "manual") and "edits endpoint was retired" in retired[3][0]
 
 
 def test_an_unsupported_api_and_a_model_without_equivalent_are_blocked() -> None:

@@ -18,7 +18,6 @@ import libcst as cst
 from banjia.codemods.bindings import (
     BindingCollector,
     ClassRef,
-    Instance,
     Member,
     Ref,
     Resolver,

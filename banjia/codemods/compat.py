@@ -11,54 +11,68 @@ from __future__ import annotations
 
 import ast
 import json
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, replace
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from banjia.codemods.analyzer import NodeFinding, analyze_nodes
+from banjia.codemods.legacy import upgrade_legacy
 from banjia.codemods.model_tables import UniqueTables
+from banjia.codemods.openai_sdk import V0_CONFIG_HINTS
 from banjia.codemods.outcome import Outcome
 from banjia.codemods.positions import positions_of
+from banjia.codemods.rewrite import ApplyEdits, Edit, line_mapping, settle_imports, span_of
 from banjia.model import Change, Confidence, Kind, Note, Severity, Span
 from banjia.rules.model import Action, ParameterRule, RuleSet, Safety
 
-TODO_PREFIX = "# TODO(banjia): "
 _AZURE_ONLY = ("azure_endpoint", "api_version", "azure_deployment", "azure_ad_token", "azure_ad_token_provider")
 _OPENAI_ONLY = ("organization", "project", "webhook_secret")
 _DEFAULT_AZURE_API_VERSION = "2024-10-21"
 
-Edit = Callable[[cst.CSTNode], cst.CSTNode]
-
 
 def migrate_python(source: str, path: str, rules: RuleSet, *, unsafe: bool = False) -> Outcome:
-    """Rewrite `source` for `rules`' provider. Raises libcst.ParserSyntaxError on bad input."""
+    """Rewrite `source` for `rules`' provider. Raises libcst.ParserSyntaxError on bad input.
+
+    openai<1.0 code is first upgraded to the v1 client (see `legacy.py`), then the v1
+    code is pointed at the provider. Both passes report where things were in `source`.
+    """
+    upgraded = upgrade_legacy(source, path, note_config=False)
+    outcome = _point_at_provider(upgraded.text, path, rules, unsafe)
+    if upgraded.text != source:
+        original_line = line_mapping(upgraded.text, source)
+        outcome.changes = [replace(c, span=_moved(c.span, original_line)) for c in outcome.changes]
+        outcome.notes = [replace(n, span=_moved(n.span, original_line)) for n in outcome.notes]
+    legacy_notes = [replace(note, rule=f"{rules.id}:{note.rule}") for note in upgraded.notes]
+    return Outcome(
+        outcome.text,
+        sorted(upgraded.changes + outcome.changes, key=lambda change: change.span),
+        sorted(legacy_notes + outcome.notes, key=lambda note: note.span),
+    )
+
+
+def _moved(span: Span, original_line) -> Span:
+    return replace(span, line=original_line(span.line), end_line=original_line(span.end_line))
+
+
+def _point_at_provider(source: str, path: str, rules: RuleSet, unsafe: bool) -> Outcome:
     module = cst.parse_module(source)
     plan = _Planner(module, path, rules, unsafe)
     for finding in analyze_nodes(module, path):
         plan.add(finding)
     positions = positions_of(module, plan.located_nodes())
     changes = sorted(
-        (Change(path, _span(positions[id(n)]), category, message, safety) for n, category, message, safety in plan.changes),
+        (Change(path, span_of(positions[id(n)]), category, message, safety)
+         for n, category, message, safety in plan.changes),
         key=lambda change: change.span,
     )
     notes = sorted(
-        (Note(path, _span(positions[id(n)]), severity, message, rule) for n, severity, message, rule in plan.notes),
+        (Note(path, span_of(positions[id(n)]), severity, message, rule) for n, severity, message, rule in plan.notes),
         key=lambda note: note.span,
     )
     if not plan.edits and not plan.todos:
         return Outcome(source, changes, notes)
-    migrated = module.visit(_Apply(plan.edits, plan.todos))
-    if plan.imports or plan.unused_imports:
-        context = CodemodContext()
-        for module_name, name in sorted(plan.imports, key=lambda item: (item[0], item[1] or "")):
-            AddImportsVisitor.add_needed_import(context, module_name, name)
-        for module_name, name in sorted(plan.unused_imports):
-            RemoveImportsVisitor.remove_unused_import(context, module_name, name)
-        migrated = AddImportsVisitor(context).transform_module(migrated)
-        migrated = RemoveImportsVisitor(context).transform_module(migrated)
+    migrated = module.visit(ApplyEdits(plan.edits, plan.todos))
+    migrated = settle_imports(migrated, plan.imports, plan.unused_imports)
     text = migrated.code
     cst.parse_module(text)  # never hand back code that does not parse
     return Outcome(text, changes, notes)
@@ -83,10 +97,6 @@ def plan_python(module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool =
     for finding in findings:
         plan.add(finding)
     return DryRun(findings, plan.changes, plan.notes)
-
-
-def _span(position) -> Span:
-    return Span(position.line, position.column, position.end_line, position.end_column)
 
 
 # ---------------------------------------------------------------- planning
@@ -219,10 +229,9 @@ class _Planner:
             self._note(call, Severity.BLOCKED, f"{self.rules.name}: {blocked.message}", f"unsupported:{blocked.api}", True)
             return
         if finding.data["legacy"]:
-            self._note(call, Severity.MANUAL,
-                       f"legacy openai<1.0 call {finding.data.get('original', api)}: port it to the v1 client "
-                       f"(client.{api}) before it can reach {self.rules.name}", "legacy-v0", True)
-            return
+            if model_node is not None:
+                self._leave_models.add(id(model_node))
+            return  # not convertible: the legacy pass left a TODO and a note on it
         if finding.data["spread"]:
             self._note(call, Severity.INFO,
                        f"parameters passed through {', '.join(finding.data['spread'])} are not checked against "
@@ -446,9 +455,11 @@ class _Planner:
 
     def _config(self, finding: NodeFinding) -> None:
         attribute = finding.data["attribute"]
+        hint = V0_CONFIG_HINTS.get(attribute)
         self._note(finding.node, Severity.MANUAL,
                    f"module-level openai.{attribute}: clients built by banjia take their key and endpoint from "
-                   f"{self.rules.endpoint.api_key_env} / {self.rules.endpoint.base_url_env}; remove or adapt this",
+                   f"{self.rules.endpoint.api_key_env} / {self.rules.endpoint.base_url_env}; remove or adapt this"
+                   + (f" ({hint})" if hint else ""),
                    f"config:{attribute}", True)
 
 
@@ -497,52 +508,6 @@ _LLAMA_INDEX_COUNTERPARTS = {
 
 def _callee_name(call: cst.Call) -> str:
     return call.func.value if isinstance(call.func, cst.Name) else ""
-
-
-# ---------------------------------------------------------------- applying
-class _Apply(cst.CSTTransformer):
-    """Applies edits by original-node identity and adds TODO comments to enclosing statements."""
-
-    def __init__(self, edits: dict[int, list[Edit]], todos: dict[int, list[str]]) -> None:
-        super().__init__()
-        self.edits = edits
-        self.todos = todos
-        self._statements: list[list[str]] = []
-        self._first_statement: cst.CSTNode | None = None
-        self._header: set[str] = set()  # comments above the first statement belong to the module once parsed
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Module):
-            self._first_statement = node.body[0] if node.body else None
-            self._header = {line.comment.value for line in node.header if line.comment is not None}
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            self._statements.append([])
-        messages = self.todos.get(id(node))
-        if messages and self._statements:
-            self._statements[-1].extend(messages)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
-        for edit in self.edits.get(id(original_node), ()):
-            updated_node = edit(updated_node)
-        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            messages = self._statements.pop()
-            if messages:
-                above = self._header if original_node is self._first_statement else set()
-                updated_node = _with_todos(updated_node, messages, above)
-        return updated_node
-
-
-def _with_todos(statement, messages: list[str], above: set[str]):
-    existing = above | {line.comment.value for line in statement.leading_lines if line.comment is not None}
-    added = [
-        cst.EmptyLine(comment=cst.Comment(TODO_PREFIX + message))
-        for message in dict.fromkeys(messages)
-        if TODO_PREFIX + message not in existing
-    ]
-    if not added:
-        return statement
-    return statement.with_changes(leading_lines=[*statement.leading_lines, *added])
 
 
 # ---------------------------------------------------------------- node helpers

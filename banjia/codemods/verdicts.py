@@ -17,7 +17,8 @@ import dataclasses
 import libcst as cst
 
 from banjia.codemods.analyzer import NodeFinding, analyze_module
-from banjia.codemods.compat import plan_python
+from banjia.codemods.compat import migrate_python, plan_python
+from banjia.codemods.legacy import upgrade_legacy
 from banjia.codemods.outcome import Outcome
 from banjia.codemods.positions import positions_of
 from banjia.model import Finding, Kind, Severity, Span, Verdict
@@ -39,8 +40,13 @@ def audit_python(source: str, path: str, rules: RuleSet, *, unsafe: bool = False
     Raises libcst.ParserSyntaxError on bad code, as the plain audit does.
     """
     module = cst.parse_module(source)
+    findings = analyze_module(module, path)
+    if upgrade_legacy(source, path).text != source:
+        # openai<1.0 code is judged on the whole migration (upgrade, then compat), whose
+        # places are mapped back to the file's lines: attributed by line, not by node.
+        return outcome_verdicts(findings, migrate_python(source, path, rules, unsafe=unsafe), by_line=True)
     verdicts = site_verdicts(module, path, rules, unsafe=unsafe)
-    return [_judged(finding, verdicts) for finding in analyze_module(module, path)]
+    return [_judged(finding, verdicts) for finding in findings]
 
 
 def site_verdicts(module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False) -> SiteVerdicts:
@@ -77,17 +83,18 @@ def with_verdict(finding: Finding, verdict: Verdict, reasons: list[str]) -> Find
     return dataclasses.replace(finding, data={**finding.data, "verdict": verdict.value, "verdict_reasons": reasons})
 
 
-def notebook_verdicts(findings: list[Finding], planned: Outcome) -> list[Finding]:
-    """Verdicts for a notebook's sites, from the notes and changes of its migration (`planned`).
+def outcome_verdicts(findings: list[Finding], planned: Outcome, *, by_line: bool = False) -> list[Finding]:
+    """Verdicts for sites judged on a finished migration's notes and changes (`planned`).
 
-    The notebook rewrite reports in cell coordinates, as the audit does, so each note
-    belongs to the innermost site whose span holds it.
+    For notebooks (the rewrite reports in cell coordinates, as the audit does) and for
+    openai<1.0 code. Each note belongs to the innermost site whose span holds it, or,
+    `by_line`, whose lines hold its line.
     """
     sites = [f for f in findings if is_site(f.kind, f.data)]
     reasons: dict[int, list[tuple[Verdict, str]]] = {id(site): [] for site in sites}
 
     def owner(span: Span) -> Finding | None:
-        holding = [site for site in sites if _holds(site.span, span)]
+        holding = [site for site in sites if _holds(site.span, span, by_line)]
         return min(holding, key=lambda site: _extent(site.span), default=None)
 
     for note in planned.notes:
@@ -96,14 +103,16 @@ def notebook_verdicts(findings: list[Finding], planned: Outcome) -> list[Finding
             reasons[id(site)].append((_VERDICT_OF_SEVERITY[note.severity], note.message))
     for change in planned.changes:
         site = owner(change.span)
-        if site is not None and (change.safety == "unsafe" or change.category == "parameter"):
+        if site is not None and (change.safety == "unsafe" or change.category in ("parameter", "legacy")):
             message = f"unsafe fix applied (--unsafe): {change.message}" if change.safety == "unsafe" else change.message
             reasons[id(site)].append((Verdict.AUTO_WITH_NOTES, message))
     judged = {id(site): _verdict_of(reasons[id(site)]) for site in sites}
     return [with_verdict(f, *judged[id(f)]) if id(f) in judged else f for f in findings]
 
 
-def _holds(outer: Span, inner: Span) -> bool:
+def _holds(outer: Span, inner: Span, by_line: bool) -> bool:
+    if by_line:
+        return outer.cell == inner.cell and outer.line <= inner.line <= outer.end_line
     return outer.cell == inner.cell and (outer.line, outer.column) <= (inner.line, inner.column) \
         and (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
 

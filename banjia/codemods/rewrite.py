@@ -1,0 +1,149 @@
+"""What the rewrite passes share: their result, how edits are applied, how a place is marked.
+
+Each pass (the legacy openai<1.0 upgrade, then the compat rewrite) plans edits keyed by
+the identity of the original node, plus TODO comments for a person, and applies them in
+one transform; imports are settled afterwards with libcst's import visitors.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Callable, Iterable
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+from banjia.model import Span
+
+TODO_PREFIX = "# TODO(banjia): "
+
+Edit = Callable[[cst.CSTNode], cst.CSTNode]
+
+
+def span_of(position) -> Span:
+    return Span(position.line, position.column, position.end_line, position.end_column)
+
+
+class ApplyEdits(cst.CSTTransformer):
+    """Applies edits by original-node identity and adds TODO comments to enclosing statements."""
+
+    def __init__(self, edits: dict[int, list[Edit]], todos: dict[int, list[str]]) -> None:
+        super().__init__()
+        self.edits = edits
+        self.todos = todos
+        self._statements: list[list[str]] = []
+        self._first_statement: cst.CSTNode | None = None
+        self._header: set[str] = set()  # comments above the first statement belong to the module once parsed
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Module):
+            self._first_statement = node.body[0] if node.body else None
+            self._header = {line.comment.value for line in node.header if line.comment is not None}
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self._statements.append([])
+        messages = self.todos.get(id(node))
+        if messages and self._statements:
+            self._statements[-1].extend(messages)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
+        for edit in self.edits.get(id(original_node), ()):
+            updated_node = edit(updated_node)
+        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            messages = self._statements.pop()
+            if messages:
+                above = self._header if original_node is self._first_statement else set()
+                updated_node = with_todos(updated_node, messages, above)
+        return updated_node
+
+
+def with_todos(statement, messages: list[str], above: set[str] = frozenset()):
+    """`statement` with a TODO comment line for each message it (or `above` it) does not carry yet."""
+    existing = above | {line.comment.value for line in statement.leading_lines if line.comment is not None}
+    added = [
+        cst.EmptyLine(comment=cst.Comment(TODO_PREFIX + message))
+        for message in dict.fromkeys(messages)
+        if TODO_PREFIX + message not in existing
+    ]
+    if not added:
+        return statement
+    return statement.with_changes(leading_lines=[*statement.leading_lines, *added])
+
+
+def settle_imports(
+    module: cst.Module,
+    needed: Iterable[tuple[str, str | None]],
+    unused: Iterable[tuple[str, str | None]],
+) -> cst.Module:
+    """Add the `needed` imports, then remove the `unused` ones if nothing uses them any more.
+
+    Entries are (module, name): ("os", None) is `import os`, ("openai", "OpenAI") is
+    `from openai import OpenAI`.
+    """
+    needed = sorted(needed, key=lambda item: (item[0], item[1] or ""))
+    unused = sorted(unused, key=lambda item: (item[0], item[1] or ""))
+    if not needed and not unused:
+        return module
+    context = CodemodContext()
+    for module_name, name in needed:
+        AddImportsVisitor.add_needed_import(context, module_name, name)
+    for module_name, name in unused:
+        RemoveImportsVisitor.remove_unused_import(context, module_name, name)
+    module = AddImportsVisitor(context).transform_module(module)
+    return RemoveImportsVisitor(context).transform_module(module)
+
+
+def line_mapping(after: str, before: str) -> Callable[[int], int]:
+    """Maps a 1-based line of `after` to the line of `before` it came from.
+
+    A pass that runs on the output of an earlier pass reports places in that output; this
+    takes them back to the file as it was. Unchanged lines map exactly; a line inside a
+    rewritten block maps to the most similar line of the block it replaced, in order
+    (`r = client.chat.completions.create(` to `r = openai.ChatCompletion.create(`).
+    """
+    before_lines, after_lines = before.splitlines(), after.splitlines()
+    matcher = difflib.SequenceMatcher(None, before_lines, after_lines, autojunk=False)
+    table: dict[int, int] = {}
+    for tag, before_start, before_end, after_start, after_end in matcher.get_opcodes():
+        if tag == "equal":
+            table.update((after_start + i, before_start + i) for i in range(after_end - after_start))
+        elif before_end > before_start:
+            table.update(_closest_lines(before_lines, before_start, before_end, after_lines, after_start, after_end))
+        else:  # inserted lines: where the insertion happened
+            table.update((i, min(before_start, max(len(before_lines) - 1, 0))) for i in range(after_start, after_end))
+
+    def original(line: int) -> int:
+        return table.get(line - 1, line - 1) + 1
+    return original
+
+
+# Above this many line pairs in one rewritten block, its lines map to the block's start.
+_SIMILARITY_BUDGET = 20_000
+
+
+def _closest_lines(before: list[str], b_start: int, b_end: int, after: list[str], a_start: int, a_end: int):
+    """Each line of the rewritten block paired with a line it replaced, in order, most similar overall."""
+    width = b_end - b_start
+    if width * (a_end - a_start) > _SIMILARITY_BUDGET:
+        return ((i, b_start) for i in range(a_start, a_end))
+    # best[j]: the highest total similarity of the lines so far with the current one on before-line j;
+    # choices remember, per line, the before-line its predecessor was on (the best one at or above j).
+    best = [0.0] * width
+    choices: list[list[int]] = []
+    for index in range(a_start, a_end):
+        running, running_at, previous = -1.0, 0, []
+        scores = []
+        for j in range(width):
+            if best[j] > running:
+                running, running_at = best[j], j
+            previous.append(running_at)
+            scores.append(running + difflib.SequenceMatcher(None, before[b_start + j], after[index]).ratio())
+        best = scores
+        choices.append(previous)
+    j = max(range(width), key=lambda k: (best[k], -k))
+    pairs = []
+    for index in range(a_end - 1, a_start - 1, -1):
+        pairs.append((index, b_start + j))
+        j = choices[index - a_start][j]
+    return pairs
