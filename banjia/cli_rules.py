@@ -30,7 +30,7 @@ from banjia.rules.loader import (
     resolve_rules,
     ruleset_as_dict,
 )
-from banjia.rules.model import Action, ParameterRule, RuleSet
+from banjia.rules.model import Action, NativeSdk, ParameterRule, RuleSet
 
 # The exit codes of banjia.cli: 0 success, 2 usage or configuration error.
 EXIT_OK = 0
@@ -185,6 +185,18 @@ def _summary(ruleset: RuleSet) -> dict[str, object]:
     }
 
 
+def _native_rows(native: NativeSdk) -> list[list[str]]:
+    rows = [
+        ["package", native.requirement],
+        ["client", native.client],
+        ["async client", native.async_client or "none"],
+        ["key variable", native.api_key_env],
+        ["base URL", native.base_url],
+        ["base URL variable", native.base_url_env],
+    ]
+    return rows + ([["source", native.source]] if native.source else [])
+
+
 def _ruleset_tables(ruleset: RuleSet, overrides: Sequence[Path]) -> list[_Table]:
     endpoint = ruleset.endpoint
     endpoint_rows = [
@@ -200,6 +212,7 @@ def _ruleset_tables(ruleset: RuleSet, overrides: Sequence[Path]) -> list[_Table]
     tables = [
         _Table(f"{ruleset.id}: {ruleset.name} ({' + '.join(map(str, (ruleset.path, *overrides)))})", None, []),
         _Table("endpoint", None, endpoint_rows),
+        *([_Table("native SDK (--strategy native)", None, _native_rows(ruleset.native))] if ruleset.native else []),
         _Table(
             f"model map (default chat model: {ruleset.default_chat_model}; default embedding model: {embedding})",
             ["OpenAI pattern", "target", "note"],

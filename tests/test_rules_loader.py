@@ -23,7 +23,7 @@ from banjia.rules.loader import (
     ruleset_as_dict,
     ruleset_digest,
 )
-from banjia.rules.model import Action, ModelTarget, Safety
+from banjia.rules.model import Action, ModelTarget, NativeSdk, Safety
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "banjia" / "rules"
 
@@ -43,6 +43,17 @@ default_chat = "demo-chat"
 [models.map]
 "gpt-4o" = "demo-large"
 "gpt-4o-mini*" = "demo-small"
+"""
+
+NATIVE = """\
+[native]
+package = "demo-sdk"
+requirement = "demo-sdk>=1.2"
+client = "demo.Client"
+async_client = "demo.AsyncClient"
+api_key_env = "DEMO_SDK_KEY"
+base_url = "https://native.demo.example"
+base_url_env = "DEMO_SDK_BASE_URL"
 """
 
 PARAMETERS = """
@@ -247,6 +258,13 @@ ERROR_CASES = [
      ["demo.toml: notes[1]: expected a string, got an integer"]),
     ("parameters not an array of tables", MINIMAL.replace('name = "Demo"', 'name = "Demo"\nparameters = 1'),
      ["demo.toml: parameters: expected an array of tables ([[parameters]]), got an integer"]),
+    ("native incomplete", MINIMAL.replace("[models]\n", '[native]\npackage = "demo-sdk"\nclient = "demo.Client"\n\n[models]\n'),
+     ["demo.toml: native.requirement: required key is missing", "demo.toml: native.api_key_env: required key is missing",
+      "demo.toml: native.base_url: required key is missing", "demo.toml: native.base_url_env: required key is missing"]),
+    ("native bad values", MINIMAL.replace("[models]\n", NATIVE.replace('"demo.Client"', '"demo Client"').replace(
+        '"demo-sdk>=1.2"', '"demo-sdk at latest"') + "\n[models]\n"),
+     ["demo.toml: native.client: 'demo Client' is not a qualified Python name (module.Class)",
+      "demo.toml: native.requirement: 'demo-sdk at latest' is not a requirement (name>=version)"]),
     ("toml syntax", MINIMAL.replace('name = "Demo"', "name = "),
      ["demo.toml: line 3, column 8: invalid TOML: Invalid value"]),
 ]
@@ -407,3 +425,36 @@ def test_ruleset_as_dict_is_plain_json(base) -> None:
     assert data["models"][0] == {"pattern": "gpt-4o", "target": "demo-large", "note": ""}
     assert data["parameters"][0]["action"] == "clamp"
     assert data["parameters"][0]["safety"] == "safe"
+
+
+# ----------------------------------------------------------------------------- native SDK section
+
+
+def test_native_section_is_optional_and_typed() -> None:
+    assert load_rule_text(MINIMAL, "demo.toml").native is None
+    native = load_rule_text(MINIMAL.replace("[models]\n", NATIVE + "\n[models]\n"), "demo.toml").native
+    assert native == NativeSdk("demo-sdk", "demo-sdk>=1.2", "demo.Client", "DEMO_SDK_KEY",
+                               "https://native.demo.example", "DEMO_SDK_BASE_URL", "demo.AsyncClient")
+
+
+def test_an_override_can_select_another_native_client() -> None:
+    base = load_rule_text(MINIMAL.replace("[models]\n", NATIVE + "\n[models]\n"), "demo.toml")
+    override = load_override_text('id = "demo"\n[native]\nclient = "demo2.Client"\napi_key_env = "DEMO2_KEY"\n', "o.toml")
+    merged = merge(base, override).native
+    assert (merged.client, merged.api_key_env, merged.package) == ("demo2.Client", "DEMO2_KEY", "demo-sdk")
+
+
+def test_an_override_cannot_half_add_a_native_section() -> None:
+    base = load_rule_text(MINIMAL, "demo.toml")
+    with pytest.raises(RuleError) as caught:
+        merge(base, load_override_text('id = "demo"\n[native]\nclient = "demo.Client"\n', "o.toml"))
+    assert caught.value.errors == [
+        "o.toml: native: demo has no native SDK section to extend; a new one needs package, requirement, "
+        "api_key_env, base_url, base_url_env"
+    ]
+
+
+@pytest.mark.parametrize("provider", ["zhipu", "qwen", "qianfan", "doubao"])
+def test_the_providers_with_their_own_sdk_describe_it(provider: str) -> None:
+    native = load_builtin(provider).native
+    assert native is not None and native.requirement.startswith(native.package)

@@ -35,6 +35,7 @@ from banjia.rules.model import (
     Endpoint,
     Example,
     ModelTarget,
+    NativeSdk,
     ParameterRule,
     RuleSet,
     Safety,
@@ -58,8 +59,14 @@ _API_PATH = re.compile(r"^(?:\*|[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)$")
 _ROUTER_PREFIX = re.compile(r"^(?:openai|azure)[/:]")
 _TOML_POSITION = re.compile(r"^(?P<reason>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$")
 
-_TOP_KEYS = ("schema_version", "id", "name", "notes", "endpoint", "models", "parameters", "unsupported", "examples")
+_TOP_KEYS = (
+    "schema_version", "id", "name", "notes", "endpoint", "native", "models", "parameters", "unsupported", "examples",
+)
 _ENDPOINT_KEYS = ("base_url", "api_key_env", "base_url_env", "client", "regions", "source")
+_NATIVE_KEYS = ("package", "requirement", "client", "async_client", "api_key_env", "base_url", "base_url_env", "source")
+_NATIVE_REQUIRED = ("package", "requirement", "client", "api_key_env", "base_url", "base_url_env")
+_QUALIFIED_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_REQUIREMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._,-]+\])?\s*(?:[<>=!~]=?[^,\s]+(?:\s*,\s*[<>=!~]=?[^,\s]+)*)?$")
 _MODELS_KEYS = ("default_chat", "default_embedding", "map", "source")
 _MAP_ENTRY_KEYS = ("target", "none", "note")
 _PARAMETER_KEYS = ("api", "name", "action", "safety", "note", "min", "max", "to", "value", "source")
@@ -85,6 +92,7 @@ class RuleOverride:
     path: str
     name: str | None = None
     endpoint: Mapping[str, Any] = field(default_factory=dict)  # Endpoint field -> value; regions add to the base's
+    native: Mapping[str, Any] = field(default_factory=dict)  # NativeSdk field -> value (the whole section, if new)
     default_chat_model: str | None = None
     default_embedding_model: str | None = None
     models: tuple[tuple[str, ModelTarget], ...] = ()
@@ -115,6 +123,7 @@ def load_rule_text(text: str, path: str) -> RuleSet:
         id=parsed["id"],
         name=parsed["name"],
         endpoint=Endpoint(**parsed["endpoint"]),
+        native=NativeSdk(**parsed["native"]) if parsed["native"] else None,
         models=parsed["models"],
         default_chat_model=parsed["default_chat_model"],
         default_embedding_model=parsed["default_embedding_model"],
@@ -191,6 +200,7 @@ def merge(base: RuleSet, override: RuleOverride) -> RuleSet:
         base,
         name=override.name or base.name,
         endpoint=dataclasses.replace(base.endpoint, **endpoint_fields),
+        native=_merge_native(base, override),
         models=_merge_models(base.models, override.models),
         default_chat_model=override.default_chat_model or base.default_chat_model,
         default_embedding_model=override.default_embedding_model or base.default_embedding_model,
@@ -199,6 +209,18 @@ def merge(base: RuleSet, override: RuleOverride) -> RuleSet:
         examples=base.examples + override.examples,
         notes=base.notes + tuple(n for n in override.notes if n not in base.notes),
     )
+
+
+def _merge_native(base: RuleSet, override: RuleOverride) -> NativeSdk | None:
+    if not override.native:
+        return base.native
+    if base.native is not None:
+        return dataclasses.replace(base.native, **override.native)
+    missing = [key for key in _NATIVE_REQUIRED if key not in override.native]
+    if missing:
+        raise RuleError([f"{override.path}: native: {base.id} has no native SDK section to extend; "
+                         f"a new one needs {', '.join(missing)}"])
+    return NativeSdk(**override.native)
 
 
 def apply_model_overrides(ruleset: RuleSet, overrides: Mapping[str, str]) -> RuleSet:
@@ -461,6 +483,7 @@ class _Document:
             "name": self.string(self.data, "name", ""),
             "notes": self.notes(),
             "endpoint": self.endpoint(),
+            "native": self.native(),
             **self.models(),
             "parameters": self.parameters(),
             "unsupported": self.unsupported(),
@@ -514,6 +537,28 @@ class _Document:
                 for region in regions
                 if (url := self.https_url(regions, region, "endpoint.regions")) is not None
             }
+        return {key: value for key, value in values.items() if value is not None}
+
+    def native(self) -> dict[str, Any]:
+        section = self.table(self.data, "native", "")
+        if section is None:
+            return {}
+        self.keys(section, "native", _NATIVE_KEYS, () if self.partial else _NATIVE_REQUIRED)
+        values: dict[str, Any] = {
+            "package": self.string(section, "package", "native"),
+            "requirement": self.string(section, "requirement", "native"),
+            "client": self.string(section, "client", "native"),
+            "async_client": self.string(section, "async_client", "native", empty_ok=True),
+            "api_key_env": self.env_var(section, "api_key_env", "native"),
+            "base_url": self.https_url(section, "base_url", "native"),
+            "base_url_env": self.env_var(section, "base_url_env", "native"),
+            "source": self.string(section, "source", "native", empty_ok=True),
+        }
+        for key in ("client", "async_client"):
+            if values[key] and not _QUALIFIED_NAME.match(values[key]):
+                self.errors.add(f"native.{key}", f"{values[key]!r} is not a qualified Python name (module.Class)")
+        if values["requirement"] is not None and not _REQUIREMENT.match(values["requirement"]):
+            self.errors.add("native.requirement", f"{values['requirement']!r} is not a requirement (name>=version)")
         return {key: value for key, value in values.items() if value is not None}
 
     def models(self) -> dict[str, Any]:

@@ -44,6 +44,20 @@ class Endpoint:
 
 
 @dataclass(frozen=True)
+class NativeSdk:
+    """The provider's own SDK, for `migrate --strategy native` (only providers that have one)."""
+
+    package: str  # the distribution dependency files gain ("zhipuai")
+    requirement: str  # how they pin it ("zhipuai>=2.1.5")
+    client: str  # qualified name of the client class, or of the module whose functions are called
+    api_key_env: str  # the variable the migrated code takes the key from
+    base_url: str  # the SDK's endpoint
+    base_url_env: str  # overrides base_url at run time (deployments, tests)
+    async_client: str = ""  # qualified name of the asyncio client; "" when the SDK has none
+    source: str = ""  # where these facts come from (V-src / V-docs / U)
+
+
+@dataclass(frozen=True)
 class ModelTarget:
     """What an OpenAI model becomes. `target` None means the provider has no equivalent."""
 
@@ -97,6 +111,7 @@ class RuleSet:
     examples: tuple[Example, ...] = ()
     notes: tuple[str, ...] = ()  # provider-wide cautions for the report
     path: str = ""  # the rule file it was loaded from
+    native: NativeSdk | None = None  # None: only the compatible endpoint
 
     def map_model(self, openai_model: str) -> ModelTarget:
         """The provider model for an OpenAI model id: exact key, else the most specific glob, else the default."""
