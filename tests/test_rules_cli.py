@@ -149,7 +149,7 @@ def test_check_reports_every_error_and_exits_2(runner: CliRunner, tmp_path: Path
     bad.write_text(
         (RULES_DIR / "qwen.toml").read_text(encoding="utf-8")
         .replace('action = "clamp"', 'action = "clmap"', 1)
-        .replace("https://dashscope.aliyuncs.com", "http://dashscope.aliyuncs.com"),
+        .replace("https://dashscope.aliyuncs.com/compatible", "http://dashscope.aliyuncs.com/compatible"),
         encoding="utf-8",
     )
     good = RULES_DIR / "qwen.toml"
