@@ -9,13 +9,25 @@ the code, so a second run over migrated code finds nothing to do (idempotence).
 
 from __future__ import annotations
 
-import ast
-import json
 from dataclasses import dataclass, replace
 
 import libcst as cst
 
 from banjia.codemods.analyzer import NodeFinding, analyze_nodes
+from banjia.codemods.call_edits import (
+    bounds,
+    is_replaceable_setting,
+    keyword_value,
+    literal_number,
+    move_into_extra_body,
+    number_literal,
+    one_line,
+    python_literal,
+    rename_callee,
+    rename_keyword,
+    set_keywords,
+    string_prefix_and_quote,
+)
 from banjia.codemods.legacy import upgrade_legacy
 from banjia.codemods.model_tables import UniqueTables
 from banjia.codemods.openai_sdk import V0_CONFIG_HINTS
@@ -168,15 +180,15 @@ class _Planner:
         dropped = tuple(name for name in dropped if name not in wanted)
         self._keep_configured_values(call, wanted)
         for name in dropped:
-            value = _keyword_value(call, name)
-            if value is not None and not _is_replaceable_setting(value):
-                self._note(call, Severity.INFO, f"{name}=`{_one_line(self.module.code_for_node(value))}` removed: "
+            value = keyword_value(call, name)
+            if value is not None and not is_replaceable_setting(value):
+                self._note(call, Severity.INFO, f"{name}=`{one_line(self.module.code_for_node(value))}` removed: "
                            f"{target_class} does not take it", f"client:{name}", False)
 
         def edit(node: cst.CSTNode) -> cst.CSTNode:
             assert isinstance(node, cst.Call)
-            node = _rename_callee(node, finding.data["cls"], target_class)
-            return _set_keywords(node, wanted, drop=dropped)
+            node = rename_callee(node, finding.data["cls"], target_class)
+            return set_keywords(node, wanted, drop=dropped)
 
         message = f"{finding.data['cls']} client pointed at {self.rules.name}"
         if finding.data["cls"] != target_class:
@@ -196,13 +208,13 @@ class _Planner:
         must now supply.
         """
         for name in list(wanted):
-            value = _keyword_value(call, name)
-            if value is None or _is_replaceable_setting(value) or self.module.code_for_node(value) == wanted[name]:
+            value = keyword_value(call, name)
+            if value is None or is_replaceable_setting(value) or self.module.code_for_node(value) == wanted[name]:
                 continue
             del wanted[name]
             endpoint = self.rules.endpoint
             meant = f"key ({endpoint.api_key_env})" if "key" in name else f"endpoint ({endpoint.base_url})"
-            self._note(call, Severity.MANUAL, f"{name} comes from `{_one_line(self.module.code_for_node(value))}`, "
+            self._note(call, Severity.MANUAL, f"{name} comes from `{one_line(self.module.code_for_node(value))}`, "
                        f"the project's own setting: set it to the {self.rules.name} {meant}", f"client:{name}", True)
 
     def _client_arguments(self, azure: bool) -> dict[str, str]:
@@ -221,7 +233,7 @@ class _Planner:
         call = finding.node
         assert isinstance(call, cst.Call)
         api = finding.data["api"]
-        model_node = _keyword_value(call, "model")
+        model_node = keyword_value(call, "model")
         blocked = self.rules.unsupported_api(api)
         if blocked is not None:
             if model_node is not None:
@@ -246,7 +258,7 @@ class _Planner:
             self._parameter(call, rule, likely)
 
     def _parameter(self, call: cst.Call, rule: ParameterRule, likely: bool) -> None:
-        value = _keyword_value(call, rule.name)
+        value = keyword_value(call, rule.name)
         if value is None and rule.action is not Action.ADD:
             return
         safety = Safety.UNSAFE if likely and rule.safety is Safety.SAFE else rule.safety
@@ -266,28 +278,28 @@ class _Planner:
     def _parameter_edit(self, call: cst.Call, rule: ParameterRule, value: cst.BaseExpression | None):
         name = rule.name
         if rule.action is Action.CLAMP:
-            number = _number(value)
+            number = literal_number(value)
             if number is None:
                 self._note(call, Severity.MANUAL, f"{name} is computed: keep it within "
-                           f"{_bounds(rule)} ({rule.note})", f"parameter:{name}", True)
+                           f"{bounds(rule)} ({rule.note})", f"parameter:{name}", True)
                 return None
             clamped = min(max(number, rule.minimum if rule.minimum is not None else number),
                           rule.maximum if rule.maximum is not None else number)
             if clamped == number:
                 return None
-            literal = _number_literal(clamped, number)
-            return (lambda node: _set_keywords(node, {name: literal})), f"{name} {number} clamped to {literal} ({rule.note})"
+            literal = number_literal(clamped, number)
+            return (lambda node: set_keywords(node, {name: literal})), f"{name} {number} clamped to {literal} ({rule.note})"
         if rule.action is Action.RENAME:
-            return (lambda node: _rename_keyword(node, name, rule.to)), f"{name} renamed to {rule.to} ({rule.note})"
+            return (lambda node: rename_keyword(node, name, rule.to)), f"{name} renamed to {rule.to} ({rule.note})"
         if rule.action is Action.DROP:
-            return (lambda node: _set_keywords(node, {}, drop=(name,))), f"{name} removed ({rule.note})"
+            return (lambda node: set_keywords(node, {}, drop=(name,))), f"{name} removed ({rule.note})"
         if rule.action is Action.EXTRA_BODY:
-            extra = _keyword_value(call, "extra_body")
+            extra = keyword_value(call, "extra_body")
             if extra is not None and not isinstance(extra, cst.Dict):
                 self._note(call, Severity.MANUAL, f"move {name} into the computed extra_body ({rule.note})",
                            f"parameter:{name}", True)
                 return None
-            return (lambda node: _move_into_extra_body(node, name)), f"{name} moved into extra_body ({rule.note})"
+            return (lambda node: move_into_extra_body(node, name)), f"{name} moved into extra_body ({rule.note})"
         if rule.action is Action.ADD:
             if value is not None:
                 return None
@@ -295,8 +307,8 @@ class _Planner:
                 self._note(call, Severity.MANUAL, f"make sure {name}={rule.value!r} is passed ({rule.note})",
                            f"parameter:{name}", True)
                 return None
-            literal = _python_literal(rule.value)
-            return (lambda node: _set_keywords(node, {name: literal})), f"{name}={literal} added ({rule.note})"
+            literal = python_literal(rule.value)
+            return (lambda node: set_keywords(node, {name: literal})), f"{name}={literal} added ({rule.note})"
         return None
 
     # -- model names
@@ -318,7 +330,7 @@ class _Planner:
                        f"would both become {common!r} and one entry would be lost; merge them by hand",
                        "model-table", True)
             return
-        prefix, quote = _string_prefix_and_quote(node)
+        prefix, quote = string_prefix_and_quote(node)
         replacement = node.with_changes(value=f"{prefix}{quote}{target.target}{quote}")
         message = f"model {model!r} -> {target.target!r}" + (f" ({target.note})" if target.note else "")
         self._edit(node, lambda _: replacement, "model", message)
@@ -344,14 +356,14 @@ class _Planner:
                 return
             wanted = self._client_arguments(azure=False)
             for alias, name in _LANGCHAIN_ALIASES.items():  # the older spelling, where the call uses it
-                if _keyword_value(finding.node, alias) is not None:
+                if keyword_value(finding.node, alias) is not None:
                     wanted[alias] = wanted.pop(name)
             self._keep_configured_values(finding.node, wanted)
             if data["cls"] == "OpenAIEmbeddings":
                 wanted["check_embedding_ctx_length"] = "False"
                 self._embedding_additions(finding.node, wanted)
             self.imports.add(("os", None))
-            self._edit(finding.node, lambda node: _set_keywords(node, wanted), "wrapper",
+            self._edit(finding.node, lambda node: set_keywords(node, wanted), "wrapper",
                        f"langchain {data['cls']} pointed at {self.rules.name}")
             return
         call = finding.node
@@ -382,9 +394,9 @@ class _Planner:
                     if rule.action is Action.ADD and rule.safety is Safety.SAFE}
         if not required:
             return
-        given = _keyword_value(call, "model_kwargs")
+        given = keyword_value(call, "model_kwargs")
         if given is None:
-            wanted["model_kwargs"] = "{" + ", ".join(f'"{k}": {_python_literal(v)}' for k, v in required.items()) + "}"
+            wanted["model_kwargs"] = "{" + ", ".join(f'"{k}": {python_literal(v)}' for k, v in required.items()) + "}"
             return
         if isinstance(given, cst.Dict) and required.keys() <= {
             e.key.evaluated_value for e in given.elements
@@ -425,7 +437,7 @@ class _Planner:
                            f"model {counterpart.default_model!r}: {target.note}", f"model:{counterpart.default_model}",
                            True)
                 return
-            wanted[counterpart.model_keyword] = _python_literal(target.target)
+            wanted[counterpart.model_keyword] = python_literal(target.target)
             message += f" (model {target.target!r} for its default {counterpart.default_model!r})"
         endpoint = self.rules.endpoint
         wanted["api_base"] = f'os.environ.get("{endpoint.base_url_env}", "{endpoint.base_url}")'
@@ -438,8 +450,8 @@ class _Planner:
             assert isinstance(node, cst.Call)
             node = node.with_changes(func=cst.Name(counterpart.cls))
             if renamed:
-                node = _rename_keyword(node, "model", counterpart.model_keyword)
-            return _set_keywords(node, wanted)
+                node = rename_keyword(node, "model", counterpart.model_keyword)
+            return set_keywords(node, wanted)
 
         if not self._edit(call, edit, "wrapper", message):
             return
@@ -508,160 +520,3 @@ _LLAMA_INDEX_COUNTERPARTS = {
 
 def _callee_name(call: cst.Call) -> str:
     return call.func.value if isinstance(call.func, cst.Name) else ""
-
-
-# ---------------------------------------------------------------- node helpers
-def _is_replaceable_setting(node: cst.BaseExpression) -> bool:
-    """A hard-coded value, or a read of an OpenAI environment variable (OPENAI_API_KEY, AZURE_OPENAI_ENDPOINT, ...)."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        return True
-    name = _environment_variable_read(node)
-    return name is not None and "OPENAI" in name.upper()
-
-
-def _environment_variable_read(node: cst.BaseExpression) -> str | None:
-    """The variable name of `os.environ["X"]`, `os.environ.get("X", ...)`, `os.getenv("X", ...)` (any import style)."""
-    if isinstance(node, cst.Subscript) and _dotted(node.value) in ("os.environ", "environ"):
-        index = node.slice[0].slice if len(node.slice) == 1 else None
-        key = index.value if isinstance(index, cst.Index) else None
-    elif isinstance(node, cst.Call) and _dotted(node.func) in ("os.getenv", "getenv", "os.environ.get", "environ.get"):
-        key = node.args[0].value if node.args and node.args[0].keyword is None else None
-    else:
-        return None
-    if isinstance(key, cst.SimpleString):
-        value = key.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
-def _dotted(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        owner = _dotted(node.value)
-        return f"{owner}.{node.attr.value}" if owner is not None else None
-    return None
-
-
-def _one_line(code: str, limit: int = 60) -> str:
-    flat = " ".join(code.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _keyword_value(call: cst.Call, name: str) -> cst.BaseExpression | None:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg.value
-    return None
-
-
-def _set_keywords(call: cst.Call, values: dict[str, str], drop: tuple[str, ...] = ()) -> cst.Call:
-    """Set keyword arguments to source expressions (replacing in place or appending); drop others.
-
-    Layout is kept: appended arguments follow the call's own style (one per line in a
-    multi-line call), and the call keeps or lacks its trailing comma as before.
-    """
-    if not call.args and not values:
-        return call
-    kept: list[cst.Arg] = []
-    present = set()
-    for arg in call.args:
-        name = arg.keyword.value if arg.keyword is not None else None
-        if name in drop:
-            continue
-        if name in values:
-            present.add(name)
-            arg = arg.with_changes(value=cst.parse_expression(values[name]))
-        kept.append(arg)
-    added = [
-        cst.Arg(keyword=cst.Name(name), value=cst.parse_expression(source),
-                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
-        for name, source in values.items() if name not in present
-    ]
-    arguments = kept + added
-    if not arguments:
-        return call.with_changes(args=[])
-    multiline = isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace)
-    separator = cst.Comma(whitespace_after=call.whitespace_before_args if multiline else cst.SimpleWhitespace(" "))
-    original_last = call.args[-1] if call.args else None
-    tail_comma = original_last.comma if original_last is not None else cst.MaybeSentinel.DEFAULT
-    tail_space = original_last.whitespace_after_arg if original_last is not None else cst.SimpleWhitespace("")
-    laid_out = []
-    for index, arg in enumerate(arguments):
-        if index == len(arguments) - 1:
-            arg = arg.with_changes(comma=tail_comma, whitespace_after_arg=tail_space)
-        elif index >= len(kept) - 1 or not isinstance(arg.comma, cst.Comma):
-            arg = arg.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
-        laid_out.append(arg)
-    return call.with_changes(args=laid_out)
-
-
-def _rename_keyword(call: cst.Call, old: str, new: str | None) -> cst.Call:
-    return call.with_changes(args=[
-        arg.with_changes(keyword=cst.Name(new)) if new and arg.keyword is not None and arg.keyword.value == old else arg
-        for arg in call.args
-    ])
-
-
-def _move_into_extra_body(call: cst.Call, name: str) -> cst.Call:
-    value = _keyword_value(call, name)
-    if value is None:
-        return call
-    extra = _keyword_value(call, "extra_body")
-    element = cst.DictElement(cst.SimpleString(f'"{name}"'), value)
-    if isinstance(extra, cst.Dict):
-        elements = list(extra.elements)
-        if elements and not isinstance(elements[-1].comma, cst.Comma):
-            elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        new_extra = extra.with_changes(elements=[*elements, element])
-    else:
-        new_extra = cst.Dict([element])
-    call = _set_keywords(call, {}, drop=(name,))
-    code = cst.Module([]).code_for_node(new_extra)
-    return _set_keywords(call, {"extra_body": code})
-
-
-def _rename_callee(call: cst.Call, current: str, target: str) -> cst.Call:
-    if current == target:
-        return call
-    func = call.func
-    if isinstance(func, cst.Name):
-        return call.with_changes(func=cst.Name(target))
-    if isinstance(func, cst.Attribute):
-        return call.with_changes(func=func.with_changes(attr=cst.Name(target)))
-    return call
-
-
-def _number(node: cst.BaseExpression | None) -> float | None:
-    if node is None:
-        return None
-    try:
-        value = ast.literal_eval(cst.Module([]).code_for_node(node))
-    except Exception:
-        return None
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _number_literal(value: float, original: float) -> str:
-    if isinstance(original, int) and float(value).is_integer():
-        return str(int(value))
-    return repr(float(value))
-
-
-def _python_literal(value) -> str:
-    """Source for a rule-file value, with double-quoted strings as most formatters write them."""
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
-
-
-def _bounds(rule: ParameterRule) -> str:
-    low = "-inf" if rule.minimum is None else f"{rule.minimum:g}"
-    high = "inf" if rule.maximum is None else f"{rule.maximum:g}"
-    return f"[{low}, {high}]"
-
-
-def _string_prefix_and_quote(node: cst.SimpleString) -> tuple[str, str]:
-    value = node.value
-    prefix_length = len(value) - len(value.lstrip("rRbBuUfF"))
-    body = value[prefix_length:]
-    quote = body[:3] if body[:3] in ('"""', "'''") else body[0]
-    return value[:prefix_length], quote
