@@ -494,6 +494,25 @@ def test_returned_response_is_noted_for_its_callers() -> None:
     assert "passed on" in note.message
 
 
+def test_response_objects_handed_to_other_code_are_noted_but_not_for_builtins() -> None:
+    outcome = upgrade(
+        '''
+        import openai
+
+        def ask(messages):
+            r = openai.ChatCompletion.create(model="gpt-4", messages=messages)
+            print(r, len(r.choices))
+            log_usage(r)
+            remember(r["choices"][0]["message"])
+            return r["choices"][0]["message"]["content"]
+        '''
+    )
+    assert [(note.span.line, note.message.split(":")[0]) for note in outcome.notes] == [
+        (6, "a v1 response object is passed to `log_usage`"),
+        (7, "a v1 response object is passed to `remember`"),
+    ]
+
+
 def test_get_with_default_is_parenthesised_only_where_needed() -> None:
     outcome = upgrade(
         '''
@@ -551,3 +570,11 @@ def test_line_mapping_follows_unchanged_lines_across_an_edit() -> None:
     after = "a\nx\ny\nz\nc\nd\n"
     original = line_mapping(after, before)
     assert [original(line) for line in range(1, 7)] == [1, 2, 2, 2, 3, 4]
+
+
+def test_line_mapping_pairs_rewritten_lines_with_the_lines_they_replaced() -> None:
+    before = "import openai\nopenai.api_key = k\nr = openai.ChatCompletion.create(x)\nprint(r['choices'])\n"
+    after = ("from openai import OpenAI\n\nclient = OpenAI(\n    api_key=k,\n)\n"
+             "r = client.chat.completions.create(x)\nprint(r.choices)\n")
+    original = line_mapping(after, before)
+    assert [original(line) for line in (1, 4, 6, 7)] == [1, 2, 3, 4]

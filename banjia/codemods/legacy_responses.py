@@ -26,6 +26,8 @@ _VALUE = "value"  # read from a response: a field, a list, a string
 _ELEMENT = "element"  # iterated or indexed out of a traced value
 _PASSED_ON = ("a v1 response object is passed on here: code that reads it must use attributes "
               "(r.choices[0].message.content), not keys")
+# Builtins that take any object without reading it as a dict.
+_READS_ANY_OBJECT = frozenset({"print", "repr", "str", "type", "id", "isinstance", "len", "bool", "hasattr", "getattr"})
 _MEMBERSHIP = "`in` on a v1 response object does not test its fields: test the attribute (x.content is not None)"
 
 
@@ -257,6 +259,13 @@ class _Tracer:
         name = dotted_name(node.func)
         if name in V0_RESPONSE_AS_DICT and node.args and self.kind(node.args[0].value) in (_OBJECT, _ELEMENT):
             self._note(node, f"`{name}()` reads a v0 response as a dict: use .model_dump() / .model_dump_json()")
+            return
+        if name in _READS_ANY_OBJECT:
+            return
+        for arg in node.args:
+            if self.kind(arg.value) == _OBJECT:
+                self._note(arg.value, f"a v1 response object is passed to `{name or 'a function'}`: code there that "
+                           "reads it with keys must use attributes (r.choices[0].message.content)")
 
     def _edit(self, node: cst.CSTNode, edit: Edit) -> None:
         self.result.edits.setdefault(id(node), []).append(edit)
