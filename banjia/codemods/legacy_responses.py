@@ -28,6 +28,8 @@ _PASSED_ON = ("a v1 response object is passed on here: code that reads it must u
               "(r.choices[0].message.content), not keys")
 # Builtins that take any object without reading it as a dict.
 _READS_ANY_OBJECT = frozenset({"print", "repr", "str", "type", "id", "isinstance", "len", "bool", "hasattr", "getattr"})
+# Container methods that store an object without reading it (v1 accepts message objects back in `messages`).
+_STORES = frozenset({"append", "extend", "insert", "appendleft"})
 _MEMBERSHIP = "`in` on a v1 response object does not test its fields: test the attribute (x.content is not None)"
 
 
@@ -260,7 +262,7 @@ class _Tracer:
         if name in V0_RESPONSE_AS_DICT and node.args and self.kind(node.args[0].value) in (_OBJECT, _ELEMENT):
             self._note(node, f"`{name}()` reads a v0 response as a dict: use .model_dump() / .model_dump_json()")
             return
-        if name in _READS_ANY_OBJECT:
+        if name in _READS_ANY_OBJECT or (isinstance(node.func, cst.Attribute) and node.func.attr.value in _STORES):
             return
         for arg in node.args:
             if self.kind(arg.value) == _OBJECT:
