@@ -326,11 +326,12 @@ class _DashScopePlanner(_Planner):
             self._client_finding(finding)
         for finding in self.error_refs:
             self._except_clause(finding)
-        tracer = ResponseTracer(self.module, self.survey, self.responses)
+        call_edits = {key: self.edits[key] for key in self.responses if key in self.edits}
+        tracer = ResponseTracer(self.module, self.survey, self.responses, call_edits)
         for loop in self.survey.loops:
             if tracer.kind(loop.iter) == STREAM:
                 self._check_each_chunk(loop)
-        reads = tracer.plan({key: self.edits[key] for key in self.responses if key in self.edits})
+        reads = tracer.plan()
         for key, edits in reads.edits.items():
             self.edits.setdefault(key, []).extend(edits)
         self.changes.extend((node, "response", message, "safe") for node, message in reads.changes)

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from banjia.codemods.legacy_responses import ResponsePlan, _Scan
-from banjia.codemods.rewrite import ApplyEdits, Edit
+from banjia.codemods.legacy_responses import ResponsePlan, _Scan, _Tracer
+from banjia.codemods.rewrite import Edit
 
 # What a traced expression is. The three responses are what a migrated call returns.
 CHAT = "chat response"
@@ -109,27 +109,24 @@ _PASSED_ON = ("a DashScope {kind} is passed on here: code that reads it must use
               "(r.output.choices[0].message.content, r.usage.input_tokens, r.output[\"embeddings\"])")
 
 
-class ResponseTracer:
-    """Traces the responses of migrated calls (node id -> CHAT, STREAM or EMBEDDINGS) through a module."""
+class ResponseTracer(_Tracer):
+    """Traces the responses of migrated calls (node id -> CHAT, STREAM or EMBEDDINGS) through a module.
 
-    def __init__(self, module: cst.Module, scan: _Scan, responses: dict[int, str]) -> None:
-        self.module = module
-        self.scan = scan
-        self.responses = responses
-        self._kinds: dict[int, str | None] = {}
-        self._names: dict[tuple[int, str], str | None] = {}
+    `call_edits` are the edits migrating the calls, so a change can show a read written on
+    a call (`client...create(...).choices[0]`) as it will be.
+    """
 
-    def kind(self, node: cst.BaseExpression) -> str | None:
-        """What `node` is with respect to a migrated call's response, or None when it is not traced."""
-        key = id(node)
-        if key not in self._kinds:
-            self._kinds[key] = None  # a cycle through bindings resolves to "not traced"
-            self._kinds[key] = self._kind(node)
-        return self._kinds[key]
+    CHANGE = "response read the DashScope way"
+
+    def __init__(self, module: cst.Module, scan: _Scan, responses: dict[int, str],
+                 call_edits: dict[int, list[Edit]]) -> None:
+        super().__init__(module, scan, set(responses), call_edits)
+        self.kinds_of_calls = responses
+        self._sort_keys = _sort_keys(scan)
 
     def _kind(self, node: cst.BaseExpression) -> str | None:
-        if id(node) in self.responses:
-            return self.responses[id(node)]
+        if id(node) in self.kinds_of_calls:
+            return self.kinds_of_calls[id(node)]
         if isinstance(node, cst.Await):
             return self.kind(node.expression)
         if isinstance(node, cst.Name):
@@ -140,6 +137,9 @@ class ResponseTracer:
             return step.kind if step else None
         if isinstance(node, cst.Subscript) and _is_element(node):
             return _ELEMENTS.get(self.kind(node.value))
+        if isinstance(node, cst.Call) and _is_reordering(node):
+            kind = self.kind(node.args[0].value)
+            return kind if kind in _ELEMENTS and kind != STREAM else None  # sorted(r.data, ...)
         if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or) \
                 and isinstance(node.right, (cst.List, cst.Tuple)) and not node.right.elements:
             return self.kind(node.left)  # `message.tool_calls or []`
@@ -149,6 +149,8 @@ class ResponseTracer:
         scope = self.scan.scope_of.get(id(node))
         if scope is None:
             return None
+        if scope in self._sort_keys and self._sort_keys[scope][0] == node.value:
+            return _ELEMENTS.get(self.kind(self._sort_keys[scope][1]))  # the key function's parameter
         key = (scope, node.value)
         if key not in self._names:
             self._names[key] = None
@@ -163,53 +165,53 @@ class ResponseTracer:
             self._names[key] = kinds.pop() if len(kinds) == 1 else None
         return self._names[key]
 
-    def plan(self, call_edits: dict[int, list[Edit]]) -> ResponsePlan:
-        """Edits for every traced read, a change per rewritten read, and notes for what cannot be rewritten.
-
-        `call_edits` are the edits migrating the calls, so a change can show a read written
-        on a call (`client...create(...).choices[0]`) as it will be.
-        """
-        plan = ResponsePlan()
+    def plan(self) -> ResponsePlan:
+        """Edits for every traced read, a change per rewritten read, and notes for what cannot be rewritten."""
         for node in self.scan.attributes:
             owner = self.kind(node.value)
             if owner is None or owner == _VALUE:
                 continue
             step = _STEPS.get((owner, node.attr.value))
             if step is None:
-                plan.notes.append((node, f"`.{node.attr.value}` of a {owner} has no DashScope "
-                                   "counterpart: read the native response instead"))
+                self._note(node, f"`.{node.attr.value}` of a {owner} has no DashScope counterpart: "
+                           "read the native response instead")
                 continue
-            if step.note:
-                plan.notes.append((node, step.note))
+            if step.note and not isinstance(self.scan.parent.get(id(node)), cst.Comparison):
+                self._note(node, step.note)
             if step.how != "keep":
-                plan.edits.setdefault(id(node), []).append(_rewrite(step))
+                self._edit(node, _rewrite(step))
         for node, _ in self.scan.escapes:
             kind = self.kind(node)
             if kind not in (None, _VALUE) and isinstance(self.scan.parent.get(id(node)), (cst.Return, cst.Yield)):
-                plan.notes.append((node, _PASSED_ON.format(kind=kind)))
-        self._report_changes(plan, call_edits)
-        return plan
+                self._note(node, _PASSED_ON.format(kind=kind))
+        self._report_changes()
+        return self.result
 
-    def _report_changes(self, plan: ResponsePlan, call_edits: dict[int, list[Edit]]) -> None:
-        """One change per outermost rewritten read, showing it before and after."""
-        every_edit = {key: list(edits) for key, edits in call_edits.items()}
-        for key, edits in plan.edits.items():
-            every_edit.setdefault(key, []).extend(edits)
-        for node in self.scan.attributes:
-            if id(node) not in plan.edits or self._inside_rewritten_read(node, plan):
-                continue
-            before = self.module.code_for_node(node)
-            after = self.module.code_for_node(node.visit(ApplyEdits(every_edit, {})))
-            shown = f"`{before}` -> `{after}`" if "\n" not in before and len(before) + len(after) < 160 else ""
-            plan.changes.append((node, f"response read the DashScope way {shown}".rstrip()))
+    def _reads(self) -> list[cst.CSTNode]:
+        return list(self.scan.attributes)
 
-    def _inside_rewritten_read(self, node: cst.CSTNode, plan: ResponsePlan) -> bool:
-        parent = self.scan.parent.get(id(node))
-        while isinstance(parent, (cst.Subscript, cst.Attribute, cst.Call, cst.SubscriptElement, cst.Index)):
-            if id(parent) in plan.edits:
-                return True
-            parent = self.scan.parent.get(id(parent))
-        return False
+
+_REORDERING = ("sorted", "list", "reversed")
+
+
+def _is_reordering(node: cst.Call) -> bool:
+    """`sorted(x, ...)`, `list(x)`, `reversed(x)`: the same elements as x."""
+    return isinstance(node.func, cst.Name) and node.func.value in _REORDERING and bool(node.args) \
+        and node.args[0].keyword is None and not node.args[0].star
+
+
+def _sort_keys(scan: _Scan) -> dict[int, tuple[str, cst.BaseExpression]]:
+    """Lambdas given as `key=` to sorted / min / max: lambda id -> (its parameter, the iterable it is applied to)."""
+    keys = {}
+    for call in scan.calls:
+        if not (isinstance(call.func, cst.Name) and call.func.value in ("sorted", "min", "max")) or not call.args:
+            continue
+        for arg in call.args:
+            function = arg.value
+            if arg.keyword is not None and arg.keyword.value == "key" and isinstance(function, cst.Lambda) \
+                    and len(function.params.params) == 1:
+                keys[id(function)] = (function.params.params[0].name.value, call.args[0].value)
+    return keys
 
 
 def _is_element(node: cst.Subscript) -> bool:
