@@ -344,7 +344,7 @@ class _DashScopePlanner(_Planner):
             return
         check = self._check_statement(loop.target.value)
         self._edit(loop, lambda node: node.with_changes(body=node.body.with_changes(body=[check, *node.body.body])),
-                   "error-handling", f"each chunk checked: a failed stream yields a chunk with status_code != 200")
+                   "error-handling", "each chunk checked: a failed stream yields a chunk with status_code != 200")
 
     def _client_finding(self, finding: NodeFinding) -> None:
         """A client none of whose uses is left disappears; one still in use stays on the compatible endpoint."""
