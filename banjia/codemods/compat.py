@@ -48,8 +48,13 @@ def migrate_python(source: str, path: str, rules: RuleSet, *, unsafe: bool = Fal
     openai<1.0 code is first upgraded to the v1 client (see `legacy.py`), then the v1
     code is pointed at the provider. Both passes report where things were in `source`.
     """
+    return migrate_with(_Planner, source, path, rules, unsafe=unsafe)
+
+
+def migrate_with(planner: type[_Planner], source: str, path: str, rules: RuleSet, *, unsafe: bool = False) -> Outcome:
+    """`migrate_python` with another planner: strategies that rewrite the v1 code differently share the pipeline."""
     upgraded = upgrade_legacy(source, path, note_config=False)
-    outcome = _point_at_provider(upgraded.text, path, rules, unsafe)
+    outcome = _point_at_provider(upgraded.text, path, rules, unsafe, planner)
     if upgraded.text != source:
         original_line = line_mapping(upgraded.text, source)
         outcome.changes = [replace(c, span=_moved(c.span, original_line)) for c in outcome.changes]
@@ -66,11 +71,12 @@ def _moved(span: Span, original_line) -> Span:
     return replace(span, line=original_line(span.line), end_line=original_line(span.end_line))
 
 
-def _point_at_provider(source: str, path: str, rules: RuleSet, unsafe: bool) -> Outcome:
+def _point_at_provider(source: str, path: str, rules: RuleSet, unsafe: bool, planner: type[_Planner]) -> Outcome:
     module = cst.parse_module(source)
-    plan = _Planner(module, path, rules, unsafe)
+    plan = planner(module, path, rules, unsafe)
     for finding in analyze_nodes(module, path):
         plan.add(finding)
+    plan.finish()
     positions = positions_of(module, plan.located_nodes())
     changes = sorted(
         (Change(path, span_of(positions[id(n)]), category, message, safety)
@@ -83,9 +89,7 @@ def _point_at_provider(source: str, path: str, rules: RuleSet, unsafe: bool) -> 
     )
     if not plan.edits and not plan.todos:
         return Outcome(source, changes, notes)
-    migrated = module.visit(ApplyEdits(plan.edits, plan.todos))
-    migrated = settle_imports(migrated, plan.imports, plan.unused_imports)
-    text = migrated.code
+    text = plan.apply().code
     cst.parse_module(text)  # never hand back code that does not parse
     return Outcome(text, changes, notes)
 
@@ -131,6 +135,13 @@ class _Planner:
 
     def located_nodes(self) -> list[cst.CSTNode]:
         return [n for n, *_ in self.changes] + [n for n, *_ in self.notes]
+
+    def finish(self) -> None:
+        """Called once every finding was added: for decisions that need the whole module."""
+
+    def apply(self) -> cst.Module:
+        migrated = self.module.visit(ApplyEdits(self.edits, self.todos))
+        return settle_imports(migrated, self.imports, self.unused_imports)
 
     # -- bookkeeping
     def _edit(self, node: cst.CSTNode, edit: Edit, category: str, message: str, safety: str = "safe") -> bool:
@@ -254,8 +265,12 @@ class _Planner:
                        "mapped where they are written; check values that come from outside the code", "dynamic-model",
                        False)
         likely = finding.confidence is Confidence.LIKELY
-        for rule in self.rules.parameter_rules(api):
+        for rule in self._parameter_rules(api):
             self._parameter(call, rule, likely)
+
+    def _parameter_rules(self, api: str) -> list[ParameterRule]:
+        """The rules applied to a call of `api`; a strategy that does not use the openai SDK filters them."""
+        return self.rules.parameter_rules(api)
 
     def _parameter(self, call: cst.Call, rule: ParameterRule, likely: bool) -> None:
         value = keyword_value(call, rule.name)

@@ -162,6 +162,8 @@ class _Scan(cst.CSTVisitor):
 
 # ---------------------------------------------------------------- tracing
 class _Tracer:
+    CHANGE = "v1 response read with attributes"  # how a rewritten read is reported
+
     def __init__(self, module: cst.Module, scan: _Scan, responses: set[int], call_edits: dict[int, list[Edit]]):
         self.module = module
         self.scan = scan
@@ -281,13 +283,17 @@ class _Tracer:
         every_edit = {**self.call_edits}
         for key, edits in edited.items():
             every_edit.setdefault(key, []).extend(edits)
-        for node in [*self.scan.subscripts, *self.scan.calls]:
+        for node in self._reads():
             if id(node) not in edited or self._inside_edited_read(node):
                 continue
             before = self.module.code_for_node(node)
             after = self.module.code_for_node(node.visit(ApplyEdits(every_edit, {})))
             shown = f"`{before}` -> `{after}`" if "\n" not in before and len(before) + len(after) < 160 else ""
-            self.result.changes.append((node, f"v1 response read with attributes {shown}".rstrip()))
+            self.result.changes.append((node, f"{self.CHANGE} {shown}".rstrip()))
+
+    def _reads(self) -> list[cst.CSTNode]:
+        """The expressions this tracer may rewrite."""
+        return [*self.scan.subscripts, *self.scan.calls]
 
     def _inside_edited_read(self, node: cst.CSTNode) -> bool:
         """Whether `node` is the start of a longer read (`r["a"]` in `r["a"][0]["b"]`) that is rewritten too."""

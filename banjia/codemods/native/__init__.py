@@ -1,0 +1,1 @@
+"""Strategy `native`: rewrites onto the providers' own SDKs, one module per provider."""
