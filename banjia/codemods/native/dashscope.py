@@ -37,9 +37,11 @@ and as the first statement of every loop over a migrated stream, banjia adds
 `RequestFailure` (`dashscope.common.error`, arguments request_id, message, name,
 http_code) is the SDK's own exception for a failed request, so an except clause around a
 migrated call keeps meaning "the API call failed": `openai.APIError` / `APIStatusError`
-become `RequestFailure`, `openai.OpenAIError` the SDK's base `DashScopeException`; a
-handler for one status (`RateLimitError`) now sees every failure, which is flagged with
-the test that narrows it (`e.http_code == 429`). Network failures are raised by
+become `RequestFailure`, `openai.OpenAIError` the SDK's base `DashScopeException`. A
+handler for one status (`RateLimitError`) is left as it is and flagged: widening it would
+send every failure down a path written for one (a retry, a `return None`), so the
+person moves it under `except RequestFailure as e` with the test that narrows it
+(`e.http_code == 429`). Network failures are raised by
 requests / aiohttp, so handlers for `APIConnectionError` / `APITimeoutError` are flagged
 and left alone. A call whose response is not bound to a name gets a TODO instead.
 
@@ -411,17 +413,20 @@ class _DashScopePlanner(_Planner):
                        f"not openai.{short}: catch requests.RequestException (aiohttp.ClientError for AioGeneration)",
                        f"errors:{short}", True)
             return
-        replacement = _CATCH_ALL.get(short) or ("RequestFailure" if short in _ONE_STATUS else None)
+        if short in _ONE_STATUS:
+            # Widening it to RequestFailure would send every failure down this path (a
+            # rate-limit retry or `return None` would swallow real errors): left, flagged.
+            self._note(node, Severity.MANUAL, f"openai.{short} is never raised by dashscope, whose failures are all "
+                       f"RequestFailure: handle this case in `except RequestFailure as e:` when e.http_code "
+                       f"{_ONE_STATUS[short]}", f"errors:{short}", True)
+            return
+        replacement = _CATCH_ALL.get(short)
         if replacement is None:
             return
         self.imports.add((_ERRORS, replacement))
         self._edit(node, lambda _: cst.Name(replacement), "error-handling",
                    f"except openai.{short} -> {replacement} (raised by the status checks banjia adds; it carries "
                    "http_code, name, message and request_id)")
-        if short in _ONE_STATUS:
-            self._note(node, Severity.MANUAL, f"openai.{short} was raised for one status only; RequestFailure is raised "
-                       f"for every failed call: test e.http_code {_ONE_STATUS[short]} in this handler",
-                       f"errors:{short}", True)
 
     def _holds(self, block: cst.CSTNode, calls: list[cst.Call]) -> bool:
         for call in calls:
