@@ -18,6 +18,8 @@ from .protocols.openai_compat import OpenAICompatible
 
 
 class WireProtocol(TypingProtocol):
+    limits: Limits
+
     def handle(self, request: Request, key: str) -> Reply | None: ...
 
     def error(self, status: int, failure: str, message: str) -> Reply: ...
@@ -27,6 +29,11 @@ class WireProtocol(TypingProtocol):
 class Provider:
     id: str
     protocols: tuple[WireProtocol, ...]  # tried in order; the first one's error shape answers unknown paths
+
+    @property
+    def limits(self) -> Limits:
+        """The documented parameter limits, shared by the provider's routes."""
+        return self.protocols[0].limits
 
     @property
     def key(self) -> str:
