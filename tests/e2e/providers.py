@@ -56,7 +56,7 @@ PROVIDERS: dict[str, Provider] = {p.id: p for p in (
     Provider("openai", (OpenAICompatible(("/v1",), OPENAI_LIMITS, r"(gpt|o\d|text-embedding|chatgpt)[\w.-]*"),)),
     Provider("zhipu", (zhipu.Zhipu(),)),
     Provider("qwen", (dashscope.compatible(), dashscope.DashScopeNative())),
-    Provider("qianfan", (qianfan.QianfanV2(),)),
+    Provider("qianfan", (qianfan.v2(),)),
     # §4: base URL https://api.deepseek.com (also /v1); no embeddings (POST /embeddings is a 404).
     Provider("deepseek", (OpenAICompatible(("", "/v1"), Limits(ranges={
         "temperature": Range(0, 2), "top_p": Range(0, 1, low_open=True), "presence_penalty": Range(-2, 2),
@@ -65,7 +65,7 @@ PROVIDERS: dict[str, Provider] = {p.id: p for p in (
     # §5: temperature 0-1 (moonshot-v1), n at most 5; no embeddings API.
     Provider("moonshot", (OpenAICompatible(("/v1",), Limits(ranges={"temperature": Range(0, 1), "n": Range(1, 5)}),
                                            r"(moonshot|kimi)-[\w.-]+", embeddings=False),)),
-    Provider("doubao", (ark.Ark(),)),
+    Provider("doubao", (ark.protocol(),)),
     # §7: ranges are U, so OpenAI's.
     Provider("hunyuan", (OpenAICompatible(("/v1",), OPENAI_LIMITS, r"hunyuan-[\w.-]+"),)),
     # §8: temperature and top_p (0, 1], max_tokens at most 2048, n only 1; embeddings are not OpenAI-shaped.

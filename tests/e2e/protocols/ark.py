@@ -6,8 +6,6 @@ handler treats a null as "not set". Errors use Ark's codes (`InvalidParameter`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .base import Limits, Range
 from .openai_compat import OpenAICompatible
 
@@ -34,9 +32,11 @@ ARK_CODES = {
 }
 
 
-@dataclass(frozen=True)
-class Ark(OpenAICompatible):
-    base_paths: tuple[str, ...] = (BASE_PATH,)
-    limits: Limits = LIMITS
-    model_pattern: str = r"(doubao-.+|ep-.+)"
-    codes: dict[str, str] = field(default_factory=lambda: dict(ARK_CODES))
+def protocol() -> OpenAICompatible:
+    """The Ark protocol: the OpenAI shape with Ark's path, limits, model ids and error codes."""
+    return OpenAICompatible(
+        base_paths=(BASE_PATH,),
+        limits=LIMITS,
+        model_pattern=r"(doubao-.+|ep-.+)",
+        codes=dict(ARK_CODES),
+    )

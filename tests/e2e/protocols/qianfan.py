@@ -7,8 +7,6 @@ framing writes. Embeddings are float only (§3.2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .base import Limits, Range
 from .openai_compat import OpenAICompatible
 
@@ -22,10 +20,12 @@ QIANFAN_CODES = {"auth": "invalid_iam_token", "not_found": "not_found", "model":
                  "parameter": "invalid_argument"}
 
 
-@dataclass(frozen=True)
-class QianfanV2(OpenAICompatible):
-    base_paths: tuple[str, ...] = (BASE_PATH,)
-    limits: Limits = LIMITS
-    model_pattern: str = r"(ernie|embedding|bge|tao|deepseek|qwen)-?.+"
-    float_only_embeddings: bool = True
-    codes: dict[str, str] = field(default_factory=lambda: dict(QIANFAN_CODES))
+def v2() -> OpenAICompatible:
+    """The v2 protocol: the OpenAI shape with Qianfan's path, limits, model ids and error codes."""
+    return OpenAICompatible(
+        base_paths=(BASE_PATH,),
+        limits=LIMITS,
+        model_pattern=r"(ernie|embedding|bge|tao|deepseek|qwen)-?.+",
+        float_only_embeddings=True,
+        codes=dict(QIANFAN_CODES),
+    )
