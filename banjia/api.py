@@ -131,7 +131,8 @@ def migrate_file(
         return FileMigration(shown, "", "", error="too deeply nested to parse (recursion limit)")
     except Exception as error:  # a parser error, or a bug: report it for this file, keep going
         return FileMigration(shown, "", "", error=_describe(error))
-    return FileMigration(shown, text, outcome.text, encoding, tuple(outcome.changes), tuple(outcome.notes))
+    return FileMigration(shown, text, outcome.text, encoding, tuple(outcome.changes), tuple(outcome.notes),
+                         location=str(path.resolve()))
 
 
 def migrate_source(text: str, shown: str, rules: RuleSet, rewrite: PythonRewrite, *, unsafe: bool = False) -> Outcome:

@@ -184,6 +184,7 @@ class FileMigration:
     changes: tuple[Change, ...] = ()
     notes: tuple[Note, ...] = ()
     error: str | None = None  # the file could not be migrated (read, decode, parse, re-parse)
+    location: str = ""  # where it was read on disk (absolute); writes go there, whatever `path` says
 
     @property
     def changed(self) -> bool:

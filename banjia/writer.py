@@ -33,7 +33,8 @@ class _PlannedWrite:
 def write_migration(result: MigrationResult, root: Path | None = None) -> list[str]:
     """Write every changed file below `root` (the working directory when None).
 
-    Relative paths in `result` are taken from `root`. Returns the paths written,
+    Each file goes back where the migration read it (`FileMigration.location`); a file
+    without one (built by hand) is taken relative to `root`. Returns the paths written,
     as `result` spells them, in path order. Raises WriteError, writing nothing,
     when a check fails; an OSError while writing leaves the files before it (in
     path order) written and the rest untouched.
@@ -81,8 +82,11 @@ def write_file_atomically(path: Path, data: bytes) -> None:
 
 # ---------------------------------------------------------------- checks
 def _plan(file: FileMigration, base: Path) -> _PlannedWrite:
-    target = (base / file.path).resolve()
-    if not target.is_relative_to(base):
+    if file.location:  # read there by this run: paths shown relative to another folder still land right
+        target = Path(file.location)
+    else:
+        target = (base / file.path).resolve()
+    if not file.location and not target.is_relative_to(base):
         raise WriteError(f"{file.path}: resolves to {target}, outside {base}; nothing was written")
     try:
         data = file.after.encode(file.encoding)

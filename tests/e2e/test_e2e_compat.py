@@ -189,11 +189,6 @@ def test_a_wrong_rule_makes_the_run_fail(case: str, fake_providers: FakeProvider
     assert [r.status for r in fake_providers.requests(provider, tag)] == [status]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "banjia/cli.py writes the migration relative to the current directory (write_migration(result, Path.cwd())) "
-    "while the report's paths are relative to the migrated folder's parent: a folder outside the current "
-    "directory fails with 'no longer exists; nothing was written' and exit 3"
-))
 def test_write_migrates_a_folder_outside_the_current_directory(tmp_path: Path) -> None:
     folder = copy_apps(tmp_path / "apps", ["chat"])
     done = subprocess.run([sys.executable, "-m", "banjia", "migrate", str(folder), "--to", "zhipu", "--write",
