@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from banjia.codemods.outcome import Outcome, PythonRewrite
-from banjia.codemods.strategies import DEFAULT_STRATEGY, python_rewrite
+from banjia.codemods.strategies import DEFAULT_STRATEGY, check_strategy, python_rewrite
 from banjia.discover import Candidate, DecodeError, Skipped, discover, prefilter, read_plain_text, read_text
 from banjia.model import AuditResult, FileMigration, FileResult, Finding, Kind, MigrationResult, Span
 from banjia.scanners import scanners_for
@@ -92,7 +92,7 @@ def migrate(
     progress: Callable[[int, int], None] | None = None,
 ) -> MigrationResult:
     """Rewrite every file the audit looks at for `rules`' provider; returns each file's before and after."""
-    python_rewrite(strategy)  # an unknown strategy fails here, not once per file
+    check_strategy(strategy, rules)  # an unknown or unsuitable strategy fails here, not once per file
     candidates, skipped = discover(
         list(paths),
         wanted=is_wanted,

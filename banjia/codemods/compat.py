@@ -42,14 +42,18 @@ _OPENAI_ONLY = ("organization", "project", "webhook_secret")
 _DEFAULT_AZURE_API_VERSION = "2024-10-21"
 
 
-def migrate_python(source: str, path: str, rules: RuleSet, *, unsafe: bool = False) -> Outcome:
+def migrate_python(
+    source: str, path: str, rules: RuleSet, *, unsafe: bool = False, planner: type["_Planner"] | None = None
+) -> Outcome:
     """Rewrite `source` for `rules`' provider. Raises libcst.ParserSyntaxError on bad input.
 
     openai<1.0 code is first upgraded to the v1 client (see `legacy.py`), then the v1
     code is pointed at the provider. Both passes report where things were in `source`.
+    `planner` lets another strategy plan the second pass with a subclass of the compat
+    planner (the native strategy swaps clients instead of pointing them elsewhere).
     """
     upgraded = upgrade_legacy(source, path, note_config=False)
-    outcome = _point_at_provider(upgraded.text, path, rules, unsafe)
+    outcome = _point_at_provider(upgraded.text, path, rules, unsafe, planner or _Planner)
     if upgraded.text != source:
         original_line = line_mapping(upgraded.text, source)
         outcome.changes = [replace(c, span=_moved(c.span, original_line)) for c in outcome.changes]
@@ -66,11 +70,10 @@ def _moved(span: Span, original_line) -> Span:
     return replace(span, line=original_line(span.line), end_line=original_line(span.end_line))
 
 
-def _point_at_provider(source: str, path: str, rules: RuleSet, unsafe: bool) -> Outcome:
+def _point_at_provider(source: str, path: str, rules: RuleSet, unsafe: bool, planner: type["_Planner"]) -> Outcome:
     module = cst.parse_module(source)
-    plan = _Planner(module, path, rules, unsafe)
-    for finding in analyze_nodes(module, path):
-        plan.add(finding)
+    plan = planner(module, path, rules, unsafe)
+    plan.plan(analyze_nodes(module, path))
     positions = positions_of(module, plan.located_nodes())
     changes = sorted(
         (Change(path, span_of(positions[id(n)]), category, message, safety)
@@ -128,6 +131,11 @@ class _Planner:
         self.tables = UniqueTables(module)
         self._noted_tables: set[int] = set()
         self._wrapper_imports: dict[str, str] = {}  # local name -> qualified name, for imported wrapper classes
+
+    def plan(self, findings: list[NodeFinding]) -> None:
+        """Plan every finding of the module; a subclass may look at them all first."""
+        for finding in findings:
+            self.add(finding)
 
     def located_nodes(self) -> list[cst.CSTNode]:
         return [n for n, *_ in self.changes] + [n for n, *_ in self.notes]
