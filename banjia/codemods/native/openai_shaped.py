@@ -103,12 +103,13 @@ class _NativePlanner(_Planner):
         wanted = {"api_key": f'os.environ["{self.native.api_key_env}"]'}
         if self.sdk.base_url_in_constructor:
             wanted["base_url"] = f'os.environ.get("{self.native.base_url_env}", "{self.native.base_url}")'
-        self._keep_configured_values(call, wanted)
+        settable = set(wanted)
+        self._keep_configured_values(call, wanted)  # notes the project's own values of `settable`
         renames = {old: new for old, new in self.sdk.constructor_renames.items() if keyword_value(call, old) is not None}
         dropped = []
         for arg in call.args:
             name = arg.keyword.value if arg.keyword is not None else None
-            if name is None or name in wanted:
+            if name is None or name in settable:
                 continue
             if name == "base_url":  # OpenAI's endpoint, or the project's own: the SDK has its own default
                 if not is_replaceable_setting(arg.value):

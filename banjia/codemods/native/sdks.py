@@ -84,7 +84,8 @@ _ZHIPU_MISSING = {
 }
 
 
-def _zhipu(client: str, verified_with: str, chat_extra: frozenset[str], errors_module: str, error_import: str):
+def _zhipu(client: str, verified_with: str, chat_extra: frozenset[str], errors_module: str,
+           unexported: frozenset[str] = frozenset()):
     prefix = f"{errors_module}."
     return ShapedSdk(
         client=client,
@@ -100,18 +101,18 @@ def _zhipu(client: str, verified_with: str, chat_extra: frozenset[str], errors_m
             "embeddings.create": Method(_ZHIPU_EMBEDDINGS),
         },
         async_style=AsyncStyle.THREAD,
-        errors={
-            "OpenAIError": prefix + _ZHIPU_BASE_ERROR[errors_module],
-            "APIError": prefix + _ZHIPU_BASE_ERROR[errors_module],
-            "APIStatusError": prefix + "APIStatusError",
-            "BadRequestError": prefix + "APIRequestFailedError",
-            "AuthenticationError": prefix + "APIAuthenticationError",
-            "RateLimitError": prefix + "APIReachLimitError",
-            "APIConnectionError": prefix + "APIConnectionError",
-            "APITimeoutError": prefix + "APITimeoutError",
-            "APIResponseValidationError": prefix + "APIResponseValidationError",
-        },
-        error_import=error_import,
+        errors={name: prefix + counterpart for name, counterpart in {
+            "OpenAIError": _ZHIPU_BASE_ERROR[errors_module],
+            "APIError": _ZHIPU_BASE_ERROR[errors_module],
+            "APIStatusError": "APIStatusError",
+            "BadRequestError": "APIRequestFailedError",
+            "AuthenticationError": "APIAuthenticationError",
+            "RateLimitError": "APIReachLimitError",
+            "APIConnectionError": "APIConnectionError",
+            "APITimeoutError": "APITimeoutError",
+            "APIResponseValidationError": "APIResponseValidationError",
+        }.items() if counterpart not in unexported},
+        error_import="module",
         unmapped_error_advice=f"catch {prefix}APIStatusError and test its status_code (the SDK has classes for "
                               "400, 401, 429, 500 and 503 only)",
         call_notes={"temperature": _ZHIPU_CLAMP, "top_p": _ZHIPU_CLAMP},
@@ -138,9 +139,12 @@ _QIANFAN_BODY_ONLY = ("qianfan sends unknown keywords as fields of the request b
 SDKS: dict[str, ShapedSdk] = {
     sdk.client: sdk
     for sdk in (
-        _zhipu("zhipuai.ZhipuAI", "zhipuai 2.1.5.20250825", frozenset(), "zhipuai", "module"),
-        _zhipu("zai.ZhipuAiClient", "zai-sdk 0.0.3.4", frozenset({"watermark_enabled"}), "zai.core", "module"),
-        _zhipu("zai.ZaiClient", "zai-sdk 0.0.3.4", frozenset({"watermark_enabled"}), "zai.core", "module"),
+        _zhipu("zhipuai.ZhipuAI", "zhipuai 2.1.5.20250825", frozenset(), "zhipuai"),
+        # zai.core exports its exceptions except APIConnectionError (zai-sdk 0.0.3.4)
+        _zhipu("zai.ZhipuAiClient", "zai-sdk 0.0.3.4", frozenset({"watermark_enabled"}), "zai.core",
+               frozenset({"APIConnectionError"})),
+        _zhipu("zai.ZaiClient", "zai-sdk 0.0.3.4", frozenset({"watermark_enabled"}), "zai.core",
+               frozenset({"APIConnectionError"})),
         ShapedSdk(
             client="volcenginesdkarkruntime.Ark",
             verified_with="volcengine-ark-runtime 5.0.54",
