@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from banjia.codemods.outcome import Outcome, PythonRewrite
-from banjia.codemods.strategies import DEFAULT_STRATEGY, python_rewrite
+from banjia.codemods.strategies import DEFAULT_STRATEGY, check_strategy, python_rewrite
 from banjia.discover import Candidate, DecodeError, Skipped, discover, prefilter, read_plain_text, read_text
 from banjia.model import AuditResult, FileMigration, FileResult, Finding, Kind, MigrationResult, Span
 from banjia.scanners import scanners_for
 
 if TYPE_CHECKING:
+    from banjia.codemods.dependencies import SdkDependency
     from banjia.rules.model import RuleSet
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -92,7 +93,7 @@ def migrate(
     progress: Callable[[int, int], None] | None = None,
 ) -> MigrationResult:
     """Rewrite every file the audit looks at for `rules`' provider; returns each file's before and after."""
-    python_rewrite(strategy)  # an unknown strategy fails here, not once per file
+    check_strategy(strategy, rules)  # an unknown or unsuitable strategy fails here, not once per file
     candidates, skipped = discover(
         list(paths),
         wanted=is_wanted,
@@ -103,16 +104,52 @@ def migrate(
     )
     cwd = Path.cwd()
     tasks = [(c.path, display_path(c, cwd), rules, unsafe, strategy) for c in candidates]
-    files = list(_run(migrate_file, tasks, options.jobs, progress))
+    if strategy == "native":
+        files = _migrate_native(tasks, rules, options.jobs, progress)
+    else:
+        files = list(_run(migrate_file, tasks, options.jobs, progress))
     files += [FileMigration(_skipped_path(s, cwd), "", "", error=s.reason) for s in skipped]
     files.sort(key=lambda f: f.path)
     return MigrationResult(rules.id, strategy, tuple(files))
 
 
+def _migrate_native(tasks: list[tuple], rules: RuleSet, jobs: int, progress) -> list[FileMigration]:
+    """Code first, then dependency files: whether they keep openai depends on what the migrated code imports."""
+    from banjia.codemods.dependencies import SdkDependency, imports_openai
+
+    assert rules.native is not None
+    dependency_files = [task for task in tasks if _declares_dependencies(task[1])]
+    others = [task for task in tasks if not _declares_dependencies(task[1])]
+    total = len(tasks)
+
+    def progress_from(offset: int):
+        return (lambda done, _: progress(offset + done, total)) if progress else None
+
+    files = list(_run(migrate_file, others, jobs, progress_from(0)))
+    keep_openai = any(
+        (file.error is not None or imports_openai(file.after, file.path))
+        for file in files if file.path.endswith(PYTHON_SUFFIXES + (NOTEBOOK_SUFFIX,)) and (file.before or file.error)
+    )
+    sdk = SdkDependency(rules.native.package, rules.native.requirement, keep_openai)
+    files += _run(migrate_file, [(*task, sdk) for task in dependency_files], jobs, progress_from(len(others)))
+    return files
+
+
+def _declares_dependencies(shown: str) -> bool:
+    from banjia.scanners import scan_pipfile, scan_pyproject, scan_requirements, scan_setup_cfg, scan_setup_py
+
+    dependency_scanners = (scan_pipfile, scan_pyproject, scan_requirements, scan_setup_cfg, scan_setup_py)
+    return any(scan in dependency_scanners for scan in scanners_for(shown))
+
+
 def migrate_file(
-    path: Path, shown: str, rules: RuleSet, unsafe: bool = False, strategy: str = DEFAULT_STRATEGY
+    path: Path, shown: str, rules: RuleSet, unsafe: bool = False, strategy: str = DEFAULT_STRATEGY,
+    sdk: SdkDependency | None = None,
 ) -> FileMigration:
-    """Migrate one file of any kind the audit reads; never raises (problems become the file's `error`)."""
+    """Migrate one file of any kind the audit reads; never raises (problems become the file's `error`).
+
+    `sdk`: under the native strategy, what dependency files declare (see `_migrate_native`).
+    """
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -124,7 +161,7 @@ def migrate_file(
             text, encoding = read_text(data)
         else:
             text, encoding = read_plain_text(data), "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
-        outcome = migrate_source(text, shown, rules, python_rewrite(strategy), unsafe=unsafe)
+        outcome = migrate_source(text, shown, rules, python_rewrite(strategy), unsafe=unsafe, sdk=sdk)
     except DecodeError as error:
         return FileMigration(shown, "", "", error=str(error))
     except RecursionError:
@@ -135,11 +172,15 @@ def migrate_file(
                          location=str(path.resolve()))
 
 
-def migrate_source(text: str, shown: str, rules: RuleSet, rewrite: PythonRewrite, *, unsafe: bool = False) -> Outcome:
+def migrate_source(
+    text: str, shown: str, rules: RuleSet, rewrite: PythonRewrite, *, unsafe: bool = False,
+    sdk: SdkDependency | None = None,
+) -> Outcome:
     """Dispatch by file kind: Python to `rewrite`, notebooks cell by cell through it, other files as text.
 
     setup.py is Python, rewritten by `rewrite`; its requirement strings are raised as
-    text first, so the positions in that pass are the original file's.
+    text first, so the positions in that pass are the original file's. `sdk` is what
+    dependency files declare under the native strategy.
     """
     if shown.endswith(NOTEBOOK_SUFFIX):
         from banjia.codemods.notebook import migrate_notebook
@@ -148,10 +189,10 @@ def migrate_source(text: str, shown: str, rules: RuleSet, rewrite: PythonRewrite
     from banjia.codemods.text_files import migrate_text_file
 
     if not shown.endswith(PYTHON_SUFFIXES):
-        return migrate_text_file(text, shown, rules)
+        return migrate_text_file(text, shown, rules, sdk=sdk)
     if shown.rsplit("/", 1)[-1] != "setup.py":
         return rewrite(text, shown, rules, unsafe=unsafe)
-    requirements = migrate_text_file(text, shown, rules)
+    requirements = migrate_text_file(text, shown, rules, sdk=sdk)
     code = rewrite(requirements.text, shown, rules, unsafe=unsafe)
     return Outcome(code.text, sorted(requirements.changes + code.changes, key=lambda c: c.span),
                    sorted(requirements.notes + code.notes, key=lambda n: n.span))

@@ -161,6 +161,11 @@ class MigrateFormat(str, enum.Enum):
     markdown = "markdown"
 
 
+class Strategy(str, enum.Enum):
+    compat = "compat"
+    native = "native"
+
+
 @app.command()
 def migrate(
     paths: PathsArgument = None,
@@ -177,6 +182,11 @@ def migrate(
     ] = None,
     check: Annotated[bool, typer.Option("--check", help="Exit 1 when changes are pending; change nothing.")] = False,
     unsafe: Annotated[bool, typer.Option("--unsafe", help="Also apply fixes marked unsafe in the rule file.")] = False,
+    strategy: Annotated[
+        Strategy,
+        typer.Option("--strategy", help="compat: keep the openai SDK, use the provider's OpenAI-compatible "
+                     "endpoint; native: move to the provider's own SDK (zhipu, qianfan, doubao)."),
+    ] = Strategy.compat,
     report_format: Annotated[
         MigrateFormat, typer.Option("--format", "-f", help="What goes to stdout: the diff, a json report, or markdown.")
     ] = MigrateFormat.diff,
@@ -187,11 +197,14 @@ def migrate(
     jobs: JobsOption = 0,
     no_progress: NoProgressOption = False,
 ) -> None:
-    """Rewrite OpenAI SDK code for a provider's OpenAI-compatible endpoint.
+    """Rewrite OpenAI SDK code for a provider's OpenAI-compatible endpoint, or its own SDK.
 
     Clients get the provider's key and base URL (from environment variables, with the
     provider's endpoint as default), OpenAI model names are mapped, parameters are
     clamped, renamed, moved into extra_body or added as the provider's rule file says.
+    With --strategy native, clients become the provider SDK's (zhipuai.ZhipuAI,
+    qianfan.Qianfan, volcenginesdkarkruntime.Ark), keywords the SDK rejects are removed
+    or renamed, and exceptions become the SDK's.
     What cannot be done safely is left unchanged and marked with a `# TODO(banjia):`
     comment and a note in the report. Nothing is written without --write.
 
@@ -207,6 +220,8 @@ def migrate(
       banjia migrate src/ --to zhipu --patch zhipu.patch
 
       banjia migrate . --to qwen --check         # CI: fail while code still needs moving
+
+      banjia migrate . --to doubao --strategy native
     """
     from banjia.api import migrate as run_migrate
 
@@ -214,8 +229,17 @@ def migrate(
     ruleset = _target_rules(to, rules, default_from_config=True)
     if ruleset is None:
         _fail_usage("no target provider: pass --to ID (see `banjia rules list`) or set [tool.banjia] to")
-    result = _with_progress(lambda progress: run_migrate(roots, ruleset, options, unsafe=unsafe, progress=progress),
-                            not no_progress)
+    from banjia.codemods.strategies import check_strategy
+
+    try:
+        check_strategy(strategy.value, ruleset)
+    except ValueError as error:
+        _fail_usage(f"--strategy {strategy.value}: {error}")
+    result = _with_progress(
+        lambda progress: run_migrate(roots, ruleset, options, unsafe=unsafe, strategy=strategy.value,
+                                     progress=progress),
+        not no_progress,
+    )
     _emit_migration(result, report_format.value)
     from banjia.writer import WriteError, write_migration, write_patch
 

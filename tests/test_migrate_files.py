@@ -302,5 +302,5 @@ def test_imports_join_an_imports_only_cell_without_a_trailing_blank_line(tmp_pat
 def test_an_unknown_strategy_is_refused_before_any_file_is_read(tmp_path: Path) -> None:
     from banjia.api import migrate
 
-    with pytest.raises(ValueError, match="unknown migration strategy 'native'"):
-        migrate([tmp_path], QWEN, strategy="native")
+    with pytest.raises(ValueError, match="unknown migration strategy 'rewrite'"):
+        migrate([tmp_path], QWEN, strategy="rewrite")

@@ -1,8 +1,7 @@
-"""The native DashScope rewrite: fixture pairs, single behaviours, and migrated code run against a fake DashScope.
+"""The native DashScope rewrite: fixture coverage, single behaviours, and migrated code run against a fake DashScope.
 
-tests/fixtures/qwen-native/<case>.py becomes <case>.fixed.py (a first line `# flags: --unsafe`
-turns on unsafe fixes); every output must parse and be stable under a second run. The
-fake is a loopback HTTP server speaking DashScope's native protocol (text generation,
+The fixture pairs in tests/fixtures/qwen-native/ run with every other provider's in
+test_migrate_fixtures.py; here, the topics they must cover. The fake is a loopback HTTP server speaking DashScope's native protocol (text generation,
 SSE streams, embeddings, errors); the real dashscope SDK reaches it through
 DASHSCOPE_HTTP_BASE_URL, which it reads when imported, in a subprocess.
 """
@@ -34,22 +33,11 @@ def migrate(source: str, *, unsafe: bool = False):
     return migrate_dashscope(textwrap.dedent(source).lstrip("\n"), "app.py", QWEN, unsafe=unsafe)
 
 
-# ---------------------------------------------------------------- fixtures
-@pytest.mark.parametrize("case", CASES, ids=lambda path: path.stem)
-def test_fixture(case: Path) -> None:
-    source = case.read_text(encoding="utf-8")
-    unsafe = source.startswith("# flags:") and "--unsafe" in source.splitlines()[0]
-    migrated = migrate_dashscope(source, case.name, QWEN, unsafe=unsafe).text
-    fixed = case.with_name(case.stem + ".fixed.py")
-    assert migrated == (fixed.read_text(encoding="utf-8") if fixed.exists() else source)
-    cst.parse_module(migrated)
-    assert migrate_dashscope(migrated, case.name, QWEN, unsafe=unsafe).text == migrated, "not idempotent"
-
-
+# ---------------------------------------------------------------- fixtures (run by test_migrate_fixtures.py)
 def test_fixtures_cover_every_topic() -> None:
     assert {path.stem for path in CASES} >= {
-        "chat", "streaming", "async_calls", "tools", "embeddings", "error_handling", "unsupported_images",
-        "legacy_v0", "usage",
+        "chat", "streaming", "async_calls", "async_stream", "tools", "embeddings", "errors", "unsupported",
+        "legacy", "usage",
     }
 
 
@@ -320,7 +308,7 @@ _HANDLED = """
     pytest.param("chat.py", _RAISES, ("RequestFailure 400 InvalidParameter bad request req-err\n", ""), id="raised"),
     # a 400 is not a rate limit: it passes the (flagged, unchanged) RateLimitError handler and reaches the
     # handler that caught openai.APIError, now RequestFailure, which logs and re-raises
-    pytest.param("error_handling.py", _HANDLED, ("re-raised RequestFailure 400\n",
+    pytest.param("errors.py", _HANDLED, ("re-raised RequestFailure 400\n",
                  "failed: Request failed, request_id: req-err, http_code: 400 error_name: InvalidParameter, "
                  "error_message: bad request\n"), id="caught"),
 ])

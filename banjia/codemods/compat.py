@@ -42,13 +42,17 @@ _OPENAI_ONLY = ("organization", "project", "webhook_secret")
 _DEFAULT_AZURE_API_VERSION = "2024-10-21"
 
 
-def migrate_python(source: str, path: str, rules: RuleSet, *, unsafe: bool = False) -> Outcome:
+def migrate_python(
+    source: str, path: str, rules: RuleSet, *, unsafe: bool = False, planner: type["_Planner"] | None = None
+) -> Outcome:
     """Rewrite `source` for `rules`' provider. Raises libcst.ParserSyntaxError on bad input.
 
     openai<1.0 code is first upgraded to the v1 client (see `legacy.py`), then the v1
     code is pointed at the provider. Both passes report where things were in `source`.
+    `planner` lets another strategy plan the second pass with a subclass of the compat
+    planner (the native strategy swaps clients instead of pointing them elsewhere).
     """
-    return migrate_with(_Planner, source, path, rules, unsafe=unsafe)
+    return migrate_with(planner or _Planner, source, path, rules, unsafe=unsafe)
 
 
 def migrate_with(planner: type[_Planner], source: str, path: str, rules: RuleSet, *, unsafe: bool = False) -> Outcome:
@@ -74,9 +78,7 @@ def _moved(span: Span, original_line) -> Span:
 def _point_at_provider(source: str, path: str, rules: RuleSet, unsafe: bool, planner: type[_Planner]) -> Outcome:
     module = cst.parse_module(source)
     plan = planner(module, path, rules, unsafe)
-    for finding in analyze_nodes(module, path):
-        plan.add(finding)
-    plan.finish()
+    plan.plan(analyze_nodes(module, path))
     positions = positions_of(module, plan.located_nodes())
     changes = sorted(
         (Change(path, span_of(positions[id(n)]), category, message, safety)
@@ -110,8 +112,7 @@ def plan_python(module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool =
     """Plan the compat rewrite of an already parsed module, as `migrate_python` does, without applying it."""
     plan = _Planner(module, path, rules, unsafe)
     findings = analyze_nodes(module, path)
-    for finding in findings:
-        plan.add(finding)
+    plan.plan(findings)
     return DryRun(findings, plan.changes, plan.notes)
 
 
@@ -132,6 +133,12 @@ class _Planner:
         self.tables = UniqueTables(module)
         self._noted_tables: set[int] = set()
         self._wrapper_imports: dict[str, str] = {}  # local name -> qualified name, for imported wrapper classes
+
+    def plan(self, findings: list[NodeFinding]) -> None:
+        """Plan every finding of the module; a subclass may look at them all first."""
+        for finding in findings:
+            self.add(finding)
+        self.finish()
 
     def located_nodes(self) -> list[cst.CSTNode]:
         return [n for n, *_ in self.changes] + [n for n, *_ in self.notes]

@@ -14,7 +14,9 @@ longer match.
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 
 from banjia.codemods.text_edits import TextRewrite
 from banjia.model import Finding, Kind, Severity, Span
@@ -160,3 +162,96 @@ class _NormalizedToml:
             and event.path in (key.path, (*key.path, "version"))
             and only_before_v1(event.value)
         ]
+
+
+# ---------------------------------------------------------------- the native strategy's SDK
+@dataclass(frozen=True)
+class SdkDependency:
+    """What dependency files gain under `migrate --strategy native`, and whether openai stays.
+
+    `keep_openai` is a fact about the whole migration (some migrated module still imports
+    openai), so it is decided after the Python files and notebooks are rewritten.
+    """
+
+    package: str  # "zhipuai"
+    requirement: str  # "zhipuai>=2.1.5"
+    keep_openai: bool
+
+
+_PYTHON_IMPORTS_OPENAI = re.compile(r"^[ \t]*(?:from[ \t]+openai[ \t.]|import[ \t][^\n#]*(?<![\w.])openai\b(?!\.))",
+                                    re.MULTILINE)
+
+
+def imports_openai(text: str, path: str) -> bool:
+    """Whether a (migrated) Python file or notebook still imports the openai package."""
+    if path.endswith(".ipynb"):
+        try:
+            cells = json.loads(text).get("cells", [])
+        except (ValueError, AttributeError):
+            return True  # not readable: assume it does, so openai is not removed on a guess
+        text = "\n".join("".join(cell.get("source", "")) for cell in cells if cell.get("cell_type") == "code")
+    return _PYTHON_IMPORTS_OPENAI.search(text) is not None
+
+
+def add_sdk_requirement(rewrite: TextRewrite, findings: list[Finding], rules: RuleSet, sdk: SdkDependency) -> None:
+    """Declare the provider SDK where openai is declared: next to it, or in its place when nothing imports openai.
+
+    requirements files and PEP 621 / PEP 735 lists are edited; other formats get a note.
+    """
+    if re.search(rf"(?<![\w.-]){re.escape(sdk.package)}(?![\w-])", rewrite.text, re.IGNORECASE):
+        return  # already declared
+    for finding in findings:
+        if finding.kind is not Kind.DEPENDENCY or finding.data["package"] != "openai":
+            continue
+        file_type = finding.data["file_type"]
+        if file_type == "requirements":
+            _requirement_line(rewrite, finding.span, sdk)
+        elif file_type == "pyproject" and not _is_package_table(finding):
+            _requirement_string(rewrite, finding.span, sdk)
+        else:
+            verb = "add" if sdk.keep_openai else "replace openai with"
+            rewrite.note(finding.span, Severity.MANUAL, f"{verb} {sdk.requirement} here: the migrated code uses "
+                         f"the {rules.name} SDK", f"{rules.id}:dependency:{sdk.package}")
+        return
+
+
+def _requirement_line(rewrite: TextRewrite, name: Span, sdk: SdkDependency) -> None:
+    if sdk.keep_openai:
+        end = Span(name.line, len(rewrite.line_text(name.line)) + 1, name.line, len(rewrite.line_text(name.line)) + 1)
+        rewrite.replace(end, rewrite.line_end + sdk.requirement, "dependency",
+                        f"{sdk.requirement} added: the migrated code uses it (openai stays: code still imports it)")
+        return
+    _replace_openai(rewrite, name, sdk)
+
+
+def _requirement_string(rewrite: TextRewrite, name: Span, sdk: SdkDependency) -> None:
+    if not sdk.keep_openai:
+        _replace_openai(rewrite, name, sdk)
+        return
+    line = rewrite.line_text(name.line)
+    start = rewrite.offset(name.line, name.column)
+    quote = rewrite.text[start - 1]
+    close = rewrite.text.index(quote, start)
+    own_line = line.strip().startswith(quote) and line.rstrip().endswith(",")
+    if own_line:
+        indent = line[: len(line) - len(line.lstrip())]
+        column = len(line) + 1
+        addition = f"{rewrite.line_end}{indent}{quote}{sdk.requirement}{quote},"
+    else:
+        column = close - rewrite.offset(name.line, 1) + 2
+        addition = f", {quote}{sdk.requirement}{quote}"
+    rewrite.replace(Span(name.line, column, name.line, column), addition, "dependency",
+                    f"{sdk.requirement} added: the migrated code uses it (openai stays: code still imports it)")
+
+
+def _replace_openai(rewrite: TextRewrite, name: Span, sdk: SdkDependency) -> None:
+    """The requirement's name, extras and version become the SDK's; markers and comments stay."""
+    line = rewrite.line_text(name.line)
+    spec = _SPEC_AFTER_NAME.match(line, name.end_column - 1)
+    extras = _EXTRAS.match(line, name.end_column - 1)
+    end = spec.end("spec") if spec else extras.end() if extras else name.end_column - 1
+    rewrite.replace(Span(name.line, name.column, name.line, end + 1), sdk.requirement, "dependency",
+                    f"openai -> {sdk.requirement}: no migrated code imports openai any more")
+
+
+_EXTRAS = re.compile(r"[ \t]*\[[^\]\n]*\]")
