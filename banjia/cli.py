@@ -27,9 +27,9 @@ app = typer.Typer(
     help=(
         "banjia (搬家, 'moving house') audits Python repositories for their OpenAI API "
         "dependencies and migrates them to Chinese LLM providers.\n\n"
-        "Exit codes: 0 clean; 1 findings present (with --fail-on-findings), or call sites that need a person "
-        "(with --to and --fail-on); "
-        "2 usage or configuration error; 3 some files could not be processed."
+        "Exit codes (audit and migrate): 0 clean; 1 findings present (with --fail-on-findings), call sites "
+        "that need a person (with --to and --fail-on), or changes pending (migrate --check); "
+        "2 usage or configuration error; 3 some files could not be processed or a result could not be written."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -44,6 +44,8 @@ class ReportFormat(str, enum.Enum):
     json = "json"
     markdown = "markdown"
     sarif = "sarif"
+    github = "github"
+    gitlab = "gitlab"
 
 
 def _version(value: bool) -> None:
@@ -91,7 +93,12 @@ class FailOn(str, enum.Enum):
 def audit(
     paths: PathsArgument = None,
     report_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Report format: table (terminal), json, markdown, sarif.")
+        ReportFormat,
+        typer.Option(
+            "--format", "-f",
+            help="Report format: table (terminal), json, markdown, sarif (with --to: fixes included), "
+                 "github (workflow-command annotations), gitlab (Code Quality report).",
+        ),
     ] = ReportFormat.table,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
@@ -150,7 +157,12 @@ def audit(
     ruleset = _target_rules(to, rules, default_from_config=False)
     result = _with_progress(lambda progress: run_audit(roots, options, progress, rules=ruleset, unsafe=unsafe),
                             not no_progress)
-    _emit(result, report_format.value, output)
+    migration = None
+    if ruleset is not None and report_format is ReportFormat.sarif:  # every automatic change becomes a fix
+        from banjia.api import migrate as run_migrate
+
+        migration = run_migrate(roots, ruleset, options, unsafe=unsafe)
+    _emit(result, report_format.value, output, migration)
     _print_notices(result)
     raise typer.Exit(_exit_code(result, fail_on_findings, fail_on))
 
@@ -159,6 +171,9 @@ class MigrateFormat(str, enum.Enum):
     diff = "diff"
     json = "json"
     markdown = "markdown"
+    sarif = "sarif"
+    github = "github"
+    gitlab = "gitlab"
 
 
 @app.command()
@@ -178,7 +193,12 @@ def migrate(
     check: Annotated[bool, typer.Option("--check", help="Exit 1 when changes are pending; change nothing.")] = False,
     unsafe: Annotated[bool, typer.Option("--unsafe", help="Also apply fixes marked unsafe in the rule file.")] = False,
     report_format: Annotated[
-        MigrateFormat, typer.Option("--format", "-f", help="What goes to stdout: the diff, a json report, or markdown.")
+        MigrateFormat,
+        typer.Option(
+            "--format", "-f",
+            help="What goes to stdout: the diff, a json report, markdown, sarif (every change as a fix), "
+                 "github (workflow-command annotations) or gitlab (Code Quality report).",
+        ),
     ] = MigrateFormat.diff,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
@@ -268,7 +288,12 @@ def _walk_options(paths, include, exclude, no_gitignore: bool, max_file_size: in
 
 
 def _emit_migration(result, fmt: str) -> None:
-    if fmt == "json":
+    if fmt in ("sarif", "github", "gitlab"):
+        from banjia.report import render_ci_format
+        from banjia.report.sarif_migration import render_migration_sarif
+
+        sys.stdout.write(render_ci_format(render_migration_sarif(result, source_root=str(Path.cwd())), fmt))
+    elif fmt == "json":
         from banjia.report.migration import render_migration_json
 
         sys.stdout.write(render_migration_json(result))
@@ -323,13 +348,17 @@ def _with_progress(run, allowed: bool):
         return run(lambda done, total: bar.update(task, completed=done, total=total))
 
 
-def _emit(result, fmt: str, output: Path | None) -> None:
+def _emit(result, fmt: str, output: Path | None, migration=None) -> None:
     from banjia.report import render
 
-    rendered = render(result, fmt)
+    rendered = render(result, fmt, source_root=str(Path.cwd()), migration=migration)
     if output is not None:
         text = rendered if isinstance(rendered, str) else _plain_text(rendered)
-        _write_atomically(output, text)
+        try:
+            _write_atomically(output, text)
+        except OSError as error:
+            typer.echo(f"banjia: error: cannot write the report to {output}: {error}", err=True)
+            raise typer.Exit(EXIT_UNPROCESSABLE) from None
         return
     if isinstance(rendered, str):
         sys.stdout.write(rendered)
@@ -403,4 +432,12 @@ def _fail_usage(message: str) -> None:
 
 
 def main() -> None:
-    app()
+    """The console script. An unexpected error exits 3, never 1: CI must not read a crash as findings."""
+    try:
+        app()
+    except Exception:  # typer has already let SystemExit and KeyboardInterrupt through
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.write("banjia: internal error: the run did not complete; please report this with the traceback\n")
+        sys.exit(EXIT_UNPROCESSABLE)
