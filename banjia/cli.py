@@ -82,6 +82,14 @@ MaxFileSizeOption = Annotated[
 ]
 JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 means one per core.")]
 NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
+SinceOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--since", metavar="REF",
+        help="Only files changed since this git ref (merge base to working tree, untracked included; "
+             "renames count by their new path, deletions are left out).",
+    ),
+]
 
 
 class FailOn(str, enum.Enum):
@@ -123,6 +131,7 @@ def audit(
         Optional[FailOn],
         typer.Option("--fail-on", help="With --to: exit 1 when a call site is manual (or blocked), or blocked."),
     ] = None,
+    since: SinceOption = None,
     no_progress: NoProgressOption = False,
 ) -> None:
     """Find every OpenAI dependency in a repository, without changing anything.
@@ -146,6 +155,8 @@ def audit(
 
       banjia audit . --to qwen --fail-on blocked  # what moving to Qwen takes, per call site
 
+      banjia audit . --since origin/main --format github  # a pull request's files only
+
     With --to, [tool.banjia] rules and models apply as they do for migrate; the
     [tool.banjia] `to` key does not: an audit is provider-neutral unless asked.
     """
@@ -155,6 +166,7 @@ def audit(
     if to is None and (rules or unsafe or fail_on is not None):
         _fail_usage("--rules, --unsafe and --fail-on judge call sites for a provider: pass --to ID as well")
     ruleset = _target_rules(to, rules, default_from_config=False)
+    roots = _changed_only(roots, options, since)
     result = _with_progress(lambda progress: run_audit(roots, options, progress, rules=ruleset, unsafe=unsafe),
                             not no_progress)
     migration = None
@@ -205,6 +217,7 @@ def migrate(
     no_gitignore: NoGitignoreOption = False,
     max_file_size: MaxFileSizeOption = 2_000_000,
     jobs: JobsOption = 0,
+    since: SinceOption = None,
     no_progress: NoProgressOption = False,
 ) -> None:
     """Rewrite OpenAI SDK code for a provider's OpenAI-compatible endpoint.
@@ -234,6 +247,7 @@ def migrate(
     ruleset = _target_rules(to, rules, default_from_config=True)
     if ruleset is None:
         _fail_usage("no target provider: pass --to ID (see `banjia rules list`) or set [tool.banjia] to")
+    roots = _changed_only(roots, options, since)
     result = _with_progress(lambda progress: run_migrate(roots, ruleset, options, unsafe=unsafe, progress=progress),
                             not no_progress)
     _emit_migration(result, report_format.value)
@@ -285,6 +299,18 @@ def _walk_options(paths, include, exclude, no_gitignore: bool, max_file_size: in
         use_gitignore=not no_gitignore,
         jobs=jobs,
     )
+
+
+def _changed_only(roots: list[Path], options, since: str | None) -> list[Path]:
+    """With --since, the files under `roots` changed since that ref; otherwise `roots` as given."""
+    if since is None:
+        return roots
+    from banjia.changed_files import GitError, changed_paths, changed_since
+
+    try:
+        return changed_paths(roots, options, changed_since(since, Path.cwd()))
+    except (GitError, ValueError) as error:
+        _fail_usage(f"--since {since}: {error}")
 
 
 def _emit_migration(result, fmt: str) -> None:
