@@ -202,6 +202,10 @@ def migrate(
     patch: Annotated[
         Optional[Path], typer.Option("--patch", help="Write the changes as a patch that `git apply` accepts.")
     ] = None,
+    patch_dir: Annotated[
+        Optional[Path],
+        typer.Option("--patch-dir", help="Write one patch per concern into this folder, to `git apply` in order."),
+    ] = None,
     check: Annotated[bool, typer.Option("--check", help="Exit 1 when changes are pending; change nothing.")] = False,
     unsafe: Annotated[bool, typer.Option("--unsafe", help="Also apply fixes marked unsafe in the rule file.")] = False,
     report_format: Annotated[
@@ -239,6 +243,8 @@ def migrate(
 
       banjia migrate src/ --to zhipu --patch zhipu.patch
 
+      banjia migrate . --to qwen --patch-dir patches/  # one patch per concern, for review
+
       banjia migrate . --to qwen --check         # CI: fail while code still needs moving
     """
     from banjia.api import migrate as run_migrate
@@ -256,6 +262,8 @@ def migrate(
     try:
         if patch is not None:
             write_patch(result, patch)
+        if patch_dir is not None:
+            _write_patch_series(result, patch_dir)
         if write and not check:
             write_migration(result, Path.cwd())
     except (WriteError, OSError) as error:
@@ -299,6 +307,14 @@ def _walk_options(paths, include, exclude, no_gitignore: bool, max_file_size: in
         use_gitignore=not no_gitignore,
         jobs=jobs,
     )
+
+
+def _write_patch_series(result, directory: Path) -> None:
+    from banjia.report.patch_series import write_patch_series
+
+    written = write_patch_series(result, directory)
+    names = ", ".join(path.name for path in written) or "none: nothing to change"
+    typer.echo(f"patches in {directory}: {names}", err=True)
 
 
 def _changed_only(roots: list[Path], options, since: str | None) -> list[Path]:
