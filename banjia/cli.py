@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from banjia import __version__
+from banjia.cli_report import report_app
 from banjia.cli_rules import rules_app
 
 EXIT_OK = 0
@@ -37,6 +38,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(rules_app, name="rules")
+app.add_typer(report_app, name="report")
 
 
 class ReportFormat(str, enum.Enum):
