@@ -479,7 +479,7 @@ def main() -> None:
     """The console script. An unexpected error exits 3, never 1: CI must not read a crash as findings."""
     try:
         app()
-    except Exception:  # typer has already let SystemExit and KeyboardInterrupt through
+    except Exception:  # not SystemExit (the exit codes) nor KeyboardInterrupt: those are no Exception
         import traceback
 
         traceback.print_exc()

@@ -123,12 +123,17 @@ def test_migration_sarif_fixes_are_described_by_their_changes() -> None:
     assert "description" in root  # no root given: described, not guessed
 
 
-def test_migrate_sarif_on_the_example_rebuilds_every_changed_file(runner: CliRunner, example: Path) -> None:
-    before = originals(example)
-    result = runner.invoke(app, ["migrate", ".", "--to", "qwen", "--format", "sarif"])
+def valid_sarif(runner: CliRunner, command: list[str]) -> dict:
+    result = runner.invoke(app, [*command, "--format", "sarif"])
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     validate(document)
+    return document
+
+
+def test_migrate_sarif_on_the_example_rebuilds_every_changed_file(runner: CliRunner, example: Path) -> None:
+    before = originals(example)
+    document = valid_sarif(runner, ["migrate", ".", "--to", "qwen"])
     assert document["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == example.resolve().as_uri() + "/"
     fixed = {path: apply_fixes(before.get(path, ""), fixes, by="offset") for path, fixes in fixes_by_path(document).items()}
     assert len(fixed) >= 5
@@ -140,10 +145,7 @@ def test_migrate_sarif_on_the_example_rebuilds_every_changed_file(runner: CliRun
 
 def test_audit_to_sarif_attaches_fixes_to_the_findings(runner: CliRunner, example: Path) -> None:
     before = originals(example)
-    result = runner.invoke(app, ["audit", ".", "--to", "qwen", "--format", "sarif"])
-    assert result.exit_code == 0, result.stderr
-    document = json.loads(result.stdout)
-    validate(document)
+    document = valid_sarif(runner, ["audit", ".", "--to", "qwen"])
     results = document["runs"][0]["results"]
     on_findings = [r for r in results if "fixes" in r and not r["ruleId"].startswith("banjia/migrate/")]
     assert any(r["ruleId"] == "banjia/client" and "verdict" in r["properties"] for r in on_findings)
