@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from banjia import __version__
+from banjia.cli_report import report_app
 from banjia.cli_rules import rules_app
 
 EXIT_OK = 0
@@ -27,9 +28,9 @@ app = typer.Typer(
     help=(
         "banjia (搬家, 'moving house') audits Python repositories for their OpenAI API "
         "dependencies and migrates them to Chinese LLM providers.\n\n"
-        "Exit codes: 0 clean; 1 findings present (with --fail-on-findings), or call sites that need a person "
-        "(with --to and --fail-on); "
-        "2 usage or configuration error; 3 some files could not be processed."
+        "Exit codes (audit and migrate): 0 clean; 1 findings present (with --fail-on-findings), call sites "
+        "that need a person (with --to and --fail-on), or changes pending (migrate --check); "
+        "2 usage or configuration error; 3 some files could not be processed or a result could not be written."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -37,6 +38,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(rules_app, name="rules")
+app.add_typer(report_app, name="report")
 
 
 class ReportFormat(str, enum.Enum):
@@ -44,6 +46,8 @@ class ReportFormat(str, enum.Enum):
     json = "json"
     markdown = "markdown"
     sarif = "sarif"
+    github = "github"
+    gitlab = "gitlab"
 
 
 def _version(value: bool) -> None:
@@ -80,6 +84,14 @@ MaxFileSizeOption = Annotated[
 ]
 JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 means one per core.")]
 NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
+SinceOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--since", metavar="REF",
+        help="Only files changed since this git ref (merge base to working tree, untracked included; "
+             "renames count by their new path, deletions are left out).",
+    ),
+]
 
 
 class FailOn(str, enum.Enum):
@@ -91,7 +103,12 @@ class FailOn(str, enum.Enum):
 def audit(
     paths: PathsArgument = None,
     report_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Report format: table (terminal), json, markdown, sarif.")
+        ReportFormat,
+        typer.Option(
+            "--format", "-f",
+            help="Report format: table (terminal), json, markdown, sarif (with --to: fixes included), "
+                 "github (workflow-command annotations), gitlab (Code Quality report).",
+        ),
     ] = ReportFormat.table,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
@@ -116,6 +133,7 @@ def audit(
         Optional[FailOn],
         typer.Option("--fail-on", help="With --to: exit 1 when a call site is manual (or blocked), or blocked."),
     ] = None,
+    since: SinceOption = None,
     no_progress: NoProgressOption = False,
 ) -> None:
     """Find every OpenAI dependency in a repository, without changing anything.
@@ -139,6 +157,8 @@ def audit(
 
       banjia audit . --to qwen --fail-on blocked  # what moving to Qwen takes, per call site
 
+      banjia audit . --since origin/main --format github  # a pull request's files only
+
     With --to, [tool.banjia] rules and models apply as they do for migrate; the
     [tool.banjia] `to` key does not: an audit is provider-neutral unless asked.
     """
@@ -148,9 +168,15 @@ def audit(
     if to is None and (rules or unsafe or fail_on is not None):
         _fail_usage("--rules, --unsafe and --fail-on judge call sites for a provider: pass --to ID as well")
     ruleset = _target_rules(to, rules, default_from_config=False)
+    roots = _changed_only(roots, options, since)
     result = _with_progress(lambda progress: run_audit(roots, options, progress, rules=ruleset, unsafe=unsafe),
                             not no_progress)
-    _emit(result, report_format.value, output)
+    migration = None
+    if ruleset is not None and report_format is ReportFormat.sarif:  # every automatic change becomes a fix
+        from banjia.api import migrate as run_migrate
+
+        migration = run_migrate(roots, ruleset, options, unsafe=unsafe)
+    _emit(result, report_format.value, output, migration)
     _print_notices(result)
     raise typer.Exit(_exit_code(result, fail_on_findings, fail_on))
 
@@ -159,6 +185,9 @@ class MigrateFormat(str, enum.Enum):
     diff = "diff"
     json = "json"
     markdown = "markdown"
+    sarif = "sarif"
+    github = "github"
+    gitlab = "gitlab"
 
 
 class Strategy(str, enum.Enum):
@@ -180,6 +209,10 @@ def migrate(
     patch: Annotated[
         Optional[Path], typer.Option("--patch", help="Write the changes as a patch that `git apply` accepts.")
     ] = None,
+    patch_dir: Annotated[
+        Optional[Path],
+        typer.Option("--patch-dir", help="Write one patch per concern into this folder, to `git apply` in order."),
+    ] = None,
     check: Annotated[bool, typer.Option("--check", help="Exit 1 when changes are pending; change nothing.")] = False,
     unsafe: Annotated[bool, typer.Option("--unsafe", help="Also apply fixes marked unsafe in the rule file.")] = False,
     strategy: Annotated[
@@ -188,13 +221,19 @@ def migrate(
                      "endpoint; native: move to the provider's own SDK (zhipu, qianfan, doubao)."),
     ] = Strategy.compat,
     report_format: Annotated[
-        MigrateFormat, typer.Option("--format", "-f", help="What goes to stdout: the diff, a json report, or markdown.")
+        MigrateFormat,
+        typer.Option(
+            "--format", "-f",
+            help="What goes to stdout: the diff, a json report, markdown, sarif (every change as a fix), "
+                 "github (workflow-command annotations) or gitlab (Code Quality report).",
+        ),
     ] = MigrateFormat.diff,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
     no_gitignore: NoGitignoreOption = False,
     max_file_size: MaxFileSizeOption = 2_000_000,
     jobs: JobsOption = 0,
+    since: SinceOption = None,
     no_progress: NoProgressOption = False,
 ) -> None:
     """Rewrite OpenAI SDK code for a provider's OpenAI-compatible endpoint, or its own SDK.
@@ -219,6 +258,8 @@ def migrate(
 
       banjia migrate src/ --to zhipu --patch zhipu.patch
 
+      banjia migrate . --to qwen --patch-dir patches/  # one patch per concern, for review
+
       banjia migrate . --to qwen --check         # CI: fail while code still needs moving
 
       banjia migrate . --to doubao --strategy native
@@ -235,6 +276,7 @@ def migrate(
         check_strategy(strategy.value, ruleset)
     except ValueError as error:
         _fail_usage(f"--strategy {strategy.value}: {error}")
+    roots = _changed_only(roots, options, since)
     result = _with_progress(
         lambda progress: run_migrate(roots, ruleset, options, unsafe=unsafe, strategy=strategy.value,
                                      progress=progress),
@@ -246,6 +288,8 @@ def migrate(
     try:
         if patch is not None:
             write_patch(result, patch)
+        if patch_dir is not None:
+            _write_patch_series(result, patch_dir)
         if write and not check:
             write_migration(result, Path.cwd())
     except (WriteError, OSError) as error:
@@ -291,8 +335,33 @@ def _walk_options(paths, include, exclude, no_gitignore: bool, max_file_size: in
     )
 
 
+def _write_patch_series(result, directory: Path) -> None:
+    from banjia.report.patch_series import write_patch_series
+
+    written = write_patch_series(result, directory)
+    names = ", ".join(path.name for path in written) or "none: nothing to change"
+    typer.echo(f"patches in {directory}: {names}", err=True)
+
+
+def _changed_only(roots: list[Path], options, since: str | None) -> list[Path]:
+    """With --since, the files under `roots` changed since that ref; otherwise `roots` as given."""
+    if since is None:
+        return roots
+    from banjia.changed_files import GitError, changed_paths, changed_since
+
+    try:
+        return changed_paths(roots, options, changed_since(since, Path.cwd()))
+    except (GitError, ValueError) as error:
+        _fail_usage(f"--since {since}: {error}")
+
+
 def _emit_migration(result, fmt: str) -> None:
-    if fmt == "json":
+    if fmt in ("sarif", "github", "gitlab"):
+        from banjia.report import render_ci_format
+        from banjia.report.sarif_migration import render_migration_sarif
+
+        sys.stdout.write(render_ci_format(render_migration_sarif(result, source_root=str(Path.cwd())), fmt))
+    elif fmt == "json":
         from banjia.report.migration import render_migration_json
 
         sys.stdout.write(render_migration_json(result))
@@ -347,13 +416,17 @@ def _with_progress(run, allowed: bool):
         return run(lambda done, total: bar.update(task, completed=done, total=total))
 
 
-def _emit(result, fmt: str, output: Path | None) -> None:
+def _emit(result, fmt: str, output: Path | None, migration=None) -> None:
     from banjia.report import render
 
-    rendered = render(result, fmt)
+    rendered = render(result, fmt, source_root=str(Path.cwd()), migration=migration)
     if output is not None:
         text = rendered if isinstance(rendered, str) else _plain_text(rendered)
-        _write_atomically(output, text)
+        try:
+            _write_atomically(output, text)
+        except OSError as error:
+            typer.echo(f"banjia: error: cannot write the report to {output}: {error}", err=True)
+            raise typer.Exit(EXIT_UNPROCESSABLE) from None
         return
     if isinstance(rendered, str):
         sys.stdout.write(rendered)
@@ -427,4 +500,12 @@ def _fail_usage(message: str) -> None:
 
 
 def main() -> None:
-    app()
+    """The console script. An unexpected error exits 3, never 1: CI must not read a crash as findings."""
+    try:
+        app()
+    except Exception:  # not SystemExit (the exit codes) nor KeyboardInterrupt: those are no Exception
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.write("banjia: internal error: the run did not complete; please report this with the traceback\n")
+        sys.exit(EXIT_UNPROCESSABLE)

@@ -15,7 +15,7 @@ from banjia.report.terminal import TerminalReport
 
 
 def test_formats() -> None:
-    assert FORMATS == ("table", "json", "markdown", "sarif")
+    assert FORMATS == ("table", "json", "markdown", "sarif", "github", "gitlab")
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ def test_table_gives_a_renderable() -> None:
 
 def test_unknown_format_is_rejected_with_the_choices() -> None:
     with pytest.raises(
-        ValueError, match=r"unknown report format 'html'; expected one of: table, json, markdown, sarif"
+        ValueError, match=r"unknown report format 'html'; expected one of: table, json, markdown, sarif, github, gitlab"
     ):
         render(sample_result(), "html")
 

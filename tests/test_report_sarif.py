@@ -22,7 +22,8 @@ from test_report_sample import (
 
 from banjia import __version__
 from banjia.model import AuditResult, Confidence, FileResult, Kind
-from banjia.report.sarif import FINGERPRINT_KEY, artifact_uri, render_sarif
+from banjia.report.sarif import FINGERPRINT_KEY, render_sarif
+from banjia.report.sarif_locations import artifact_uri
 
 # The OASIS SARIF 2.1.0 schema (errata 01), as published in oasis-tcs/sarif-spec
 # (Schemata/sarif-schema-2.1.0.json).
@@ -229,7 +230,7 @@ def test_same_audit_gives_the_same_bytes_whatever_the_input_order() -> None:
 
 def test_source_root_is_described_unless_given() -> None:
     described = sarif()["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]
-    assert described == {"description": {"text": "The directory the audit of /work/repo was run from."}}
+    assert described == {"description": {"text": "The directory banjia was run from; every path is relative to it."}}
     given = json.loads(render_sarif(sample_result(), source_root="/work/repo"))
     assert given["runs"][0]["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///work/repo/"}}
     validate(given)

@@ -127,9 +127,9 @@ def _file_diff(file: FileMigration) -> Iterator[str]:
     yield _label("---", "/dev/null" if created else old_name)
     yield _label("+++", new_name)
 
-    old = _lines(_disk_text(file, file.before))
-    new = _lines(_disk_text(file, file.after))
-    for group in _LineMatcher(old, new).get_grouped_opcodes(CONTEXT_LINES):
+    old = split_lines(_disk_text(file, file.before))
+    new = split_lines(_disk_text(file, file.after))
+    for group in LineMatcher(old, new).get_grouped_opcodes(CONTEXT_LINES):
         first, last = group[0], group[-1]
         yield f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n"
         for tag, i1, i2, j1, j2 in group:
@@ -140,7 +140,7 @@ def _file_diff(file: FileMigration) -> Iterator[str]:
             yield from _hunk_lines("+", new[j1:j2])
 
 
-class _LineMatcher(SequenceMatcher):
+class LineMatcher(SequenceMatcher):
     """Minimal hunks at a bounded cost.
 
     difflib's exact matching (`autojunk=False`) is quadratic in the lines that recur
@@ -198,7 +198,7 @@ def _disk_text(file: FileMigration, text: str) -> str:
     return "\ufeff" + text if codec == "utf-8-sig" else text
 
 
-def _lines(text: str) -> list[str]:
+def split_lines(text: str) -> list[str]:
     """Lines with their `\\n` kept, split as git splits them: on `\\n` only."""
     if not text:
         return []

@@ -13,18 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from pathlib import PurePath
 from typing import Any
-from urllib.parse import quote
 
 from banjia import __version__
-from banjia.model import AuditResult, Confidence, Finding, Kind, Span, Verdict
+from banjia.model import AuditResult, Confidence, Finding, Kind, MigrationResult, Span, Verdict
+from banjia.report.hunks import Hunk, file_hunks
 from banjia.report.labels import location_label, reasons_of, verdict_of
+from banjia.report.sarif_fixes import CHANGE_RULE_IDS, change_rules, hunk_result, sarif_fix
+from banjia.report.sarif_locations import SOURCE_ROOT, TextPositions, artifact_location, source_root_base
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 INFORMATION_URI = "https://pypi.org/project/banjia/"
-SOURCE_ROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "banjia/v1"
 
 RULE_IDS: dict[Kind, str] = {kind: f"banjia/{kind.value}" for kind in Kind}
@@ -98,15 +98,35 @@ _RULE_HELP: dict[Kind, str] = {
 }
 
 
-def render_sarif(result: AuditResult, *, source_root: str | None = None) -> str:
+def render_sarif(
+    result: AuditResult, *, source_root: str | None = None, migration: MigrationResult | None = None
+) -> str:
     """Render `result`; `source_root` is the absolute directory the finding paths are relative to.
 
     Without it, %SRCROOT% is only described: GitHub resolves relative URIs against
     the repository checkout anyway, and guessing from `result.roots` would be wrong
     when the paths are relative to some other directory.
+
+    With `migration` (the same files migrated for `result.target`, as `audit --to`
+    does), each hunk of it becomes a fix on the first finding whose lines it touches;
+    a hunk that touches none gets a result of its own, so every automatic change is
+    offered as a fix.
     """
     findings = sorted(_all_findings(result), key=lambda f: f.sort_key())
-    fingerprints = _fingerprints(findings)
+    results = [_result(f) for f in findings]
+    identities = [_identity(f) for f in findings]
+    if migration is not None:
+        extra = _attach_fixes(findings, results, migration)
+        results += [r for r, _ in extra]
+        identities += [i for _, i in extra]
+    for result_dict, fingerprint in zip(results, stable_fingerprints(identities), strict=True):
+        result_dict["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
+    rules = [kind_rule(kind) for kind in Kind] + (change_rules() if migration is not None else [])
+    return sarif_log(rules, results, source_root_base(source_root))
+
+
+def sarif_log(rules: list[dict[str, Any]], results: list[dict[str, Any]], source_root: dict[str, Any]) -> str:
+    """The SARIF document: one run of banjia with these rules and results, as canonical JSON."""
     run = {
         "tool": {
             "driver": {
@@ -114,15 +134,48 @@ def render_sarif(result: AuditResult, *, source_root: str | None = None) -> str:
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
-                "rules": [_rule(kind) for kind in Kind],
+                "rules": rules,
             }
         },
-        "originalUriBaseIds": {SOURCE_ROOT: _source_root(source_root, result.roots)},
+        "originalUriBaseIds": {SOURCE_ROOT: source_root},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, fp) for f, fp in zip(findings, fingerprints, strict=True)],
+        "results": results,
     }
     document = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
     return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+def _attach_fixes(
+    findings: list[Finding], results: list[dict[str, Any]], migration: MigrationResult
+) -> list[tuple[dict[str, Any], tuple[str, str, str]]]:
+    """Add each hunk's fix to a finding's result; return results (and identities) for the others."""
+    by_path: dict[str, list[int]] = {}
+    for index, finding in enumerate(findings):
+        if finding.kind is not Kind.UNPROCESSABLE and finding.span.cell is None:
+            by_path.setdefault(finding.path, []).append(index)
+    first_change_rule = len(Kind)
+    extra = []
+    for file in sorted(migration.changed_files, key=lambda fm: fm.path):
+        positions = TextPositions(file.before)
+        for hunk in file_hunks(file):
+            first, last = hunk.old_start + 1, max(hunk.old_end, hunk.old_start + 1)
+            holder = next(
+                (i for i in by_path.get(file.path, ()) if findings[i].span.line <= last and findings[i].span.end_line >= first),
+                None,
+            )
+            if holder is not None:
+                results[holder].setdefault("fixes", []).append(sarif_fix(hunk, positions, migration.provider))
+            else:
+                extra.append((
+                    hunk_result(hunk, positions, migration.provider, first_change_rule + hunk.concern),
+                    hunk_identity(hunk),
+                ))
+    return extra
+
+
+def hunk_identity(hunk: Hunk) -> tuple[str, str, str]:
+    """What a hunk's fingerprint hashes: where, which rule, and the text it replaces and inserts."""
+    return (hunk.path, CHANGE_RULE_IDS[hunk.concern], " ".join(hunk.deleted.split()) + "\0" + " ".join(hunk.inserted.split()))
 
 
 def _all_findings(result: AuditResult) -> list[Finding]:
@@ -144,7 +197,7 @@ def _all_findings(result: AuditResult) -> list[Finding]:
     return findings
 
 
-def _rule(kind: Kind) -> dict[str, Any]:
+def kind_rule(kind: Kind) -> dict[str, Any]:
     title = _RULE_TITLES[kind]
     help_text = _RULE_HELP[kind]
     return {
@@ -180,23 +233,21 @@ def _level(finding: Finding) -> str:
 
 
 def _region(finding: Finding) -> dict[str, Any]:
-    """The finding's span as a SARIF region (both use an exclusive end column).
+    region = span_region(finding.span)
+    if finding.snippet:
+        region["snippet"] = {"text": finding.snippet}
+    return region
+
+
+def span_region(span: Span) -> dict[str, Any]:
+    """A span as a SARIF region (both use an exclusive end column).
 
     Values are clamped to what the schema allows: one out-of-range number would make
     GitHub reject the whole upload, not just this alert.
     """
-    span = finding.span
     start = (max(span.line, 1), max(span.column, 1))
     end = max((max(span.end_line, 1), max(span.end_column, 1)), start)
-    region: dict[str, Any] = {
-        "startLine": start[0],
-        "startColumn": start[1],
-        "endLine": end[0],
-        "endColumn": end[1],
-    }
-    if finding.snippet:
-        region["snippet"] = {"text": finding.snippet}
-    return region
+    return {"startLine": start[0], "startColumn": start[1], "endLine": end[0], "endColumn": end[1]}
 
 
 def _message(finding: Finding) -> str:
@@ -214,7 +265,7 @@ def _message(finding: Finding) -> str:
     return message
 
 
-def _result(finding: Finding, fingerprint: str) -> dict[str, Any]:
+def _result(finding: Finding) -> dict[str, Any]:
     properties: dict[str, Any] = {"confidence": finding.confidence.value, "data": finding.data}
     if finding.span.cell is not None:
         properties["cell"] = finding.span.cell
@@ -229,52 +280,30 @@ def _result(finding: Finding, fingerprint: str) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": SOURCE_ROOT},
+                    "artifactLocation": artifact_location(finding.path),
                     "region": _region(finding),
                 }
             }
         ],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         "properties": properties,
     }
 
 
-def artifact_uri(path: str) -> str:
-    """A relative POSIX path as an RFC 3986 URI reference.
-
-    Each segment is percent-encoded (spaces, `#`, `%`, non-ASCII), and a first
-    segment holding `:` gets `./` so it cannot be read as a URI scheme.
-    """
-    segments = [quote(segment, safe="") for segment in path.split("/")]
-    if ":" in path.split("/")[0]:
-        segments.insert(0, ".")
-    return "/".join(segments)
+def _identity(finding: Finding) -> tuple[str, str, str]:
+    return finding.path, finding.kind.value, " ".join((finding.snippet or finding.message).split())
 
 
-def _fingerprints(findings: list[Finding]) -> list[str]:
-    """One hash per finding, stable when lines move.
+def stable_fingerprints(identities: list[tuple[str, str, str]]) -> list[str]:
+    """One hash per (path, kind, content) identity, stable when lines move.
 
-    Findings with the same path, kind and snippet are told apart by their order in
-    the file, so two identical calls in one file are still two alerts.
+    Equal identities are told apart by their order in the list (the order in the
+    file), so two identical calls in one file are still two alerts.
     """
     seen: Counter[tuple[str, str, str]] = Counter()
     hashes = []
-    for finding in findings:
-        content = " ".join((finding.snippet or finding.message).split())
-        identity = (finding.path, finding.kind.value, content)
+    for identity in identities:
         occurrence = seen[identity]
         seen[identity] += 1
         digest = hashlib.sha256("\0".join([*identity, str(occurrence)]).encode("utf-8"))
         hashes.append(digest.hexdigest()[:32])
     return hashes
-
-
-def _source_root(source_root: str | None, roots: tuple[str, ...]) -> dict[str, Any]:
-    """%SRCROOT% as SARIF wants it: an absolute URI ending in `/`, or a description."""
-    if source_root is not None:
-        if not PurePath(source_root).is_absolute():
-            raise ValueError(f"source_root must be an absolute path, got {source_root!r}")
-        uri = PurePath(source_root).as_uri()
-        return {"uri": uri if uri.endswith("/") else uri + "/"}
-    listed = ", ".join(roots) if roots else "(none)"
-    return {"description": {"text": f"The directory the audit of {listed} was run from."}}
