@@ -22,6 +22,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_UNPROCESSABLE = 3
+EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
 
 app = typer.Typer(
     name="banjia",
@@ -206,6 +207,10 @@ def migrate(
         Optional[list[Path]], typer.Option("--rules", help="A rule file that adds to or overrides the provider's rules (repeatable).")
     ] = None,
     write: Annotated[bool, typer.Option("--write", help="Apply the changes to the files (atomically).")] = False,
+    interactive: Annotated[
+        bool,
+        typer.Option("--interactive", "-i", help="With --write: choose hunk by hunk, on a terminal, what is written."),
+    ] = False,
     patch: Annotated[
         Optional[Path], typer.Option("--patch", help="Write the changes as a patch that `git apply` accepts.")
     ] = None,
@@ -267,6 +272,8 @@ def migrate(
     from banjia.api import migrate as run_migrate
 
     roots, options = _walk_options(paths, include, exclude, no_gitignore, max_file_size, jobs)
+    if interactive:
+        _check_interactive(write, check, patch, patch_dir, report_format)
     ruleset = _target_rules(to, rules, default_from_config=True)
     if ruleset is None:
         _fail_usage("no target provider: pass --to ID (see `banjia rules list`) or set [tool.banjia] to")
@@ -282,6 +289,8 @@ def migrate(
                                      progress=progress),
         not no_progress,
     )
+    if interactive:
+        _review_interactively(result)
     _emit_migration(result, report_format.value)
     from banjia.writer import WriteError, write_migration, write_patch
 
@@ -299,6 +308,33 @@ def migrate(
     if result.errors:
         raise typer.Exit(EXIT_UNPROCESSABLE)
     raise typer.Exit(EXIT_FINDINGS if check and result.changed_files else EXIT_OK)
+
+
+def _check_interactive(write: bool, check: bool, patch, patch_dir, report_format) -> None:
+    """--interactive decides what --write writes, so it goes with --write alone, and needs a person."""
+    if not write:
+        _fail_usage("--interactive chooses what --write writes: pass --write as well")
+    if check or patch is not None or patch_dir is not None or report_format is not MigrateFormat.diff:
+        _fail_usage("--interactive cannot be combined with --check, --patch, --patch-dir or --format")
+    if not sys.stdin.isatty():
+        _fail_usage("--interactive asks its questions on a terminal, and stdin is not one")
+
+
+def _review_interactively(result) -> None:
+    """Review, write the chosen hunks, exit: 0 done, 3 a write failed or files could not be processed, 130 Ctrl-C."""
+    from rich.console import Console
+
+    from banjia.interactive import review_and_write
+    from banjia.writer import WriteError
+
+    try:
+        written = review_and_write(result, sys.stdin, Console(stderr=True, highlight=False), Path.cwd())
+    except (WriteError, OSError) as error:
+        typer.echo(f"banjia: error: nothing more written: {error}", err=True)
+        raise typer.Exit(EXIT_UNPROCESSABLE) from None
+    if written is None:
+        raise typer.Exit(EXIT_INTERRUPTED)
+    raise typer.Exit(EXIT_UNPROCESSABLE if result.errors else EXIT_OK)
 
 
 def _target_rules(to: str | None, extra: list[Path] | None, *, default_from_config: bool):

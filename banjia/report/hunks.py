@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from banjia.model import Change, FileMigration
+from banjia.model import Change, FileMigration, Span
 from banjia.report.diff import LineMatcher, split_lines
 
 CONCERNS = ("clients-and-endpoints", "models", "parameters", "dependencies-and-env")
@@ -89,6 +89,15 @@ def file_hunks(file: FileMigration) -> list[Hunk]:
     ]
 
 
+def touches(hunk: Hunk, span: Span) -> bool:
+    """Whether a span of the original file meets the hunk's lines (see `_line_range`).
+
+    A span inside a notebook cell counts its lines within the cell, not the file, so
+    it touches no hunk.
+    """
+    return span.cell is None and _meets(span, _line_range(hunk.old_start, hunk.old_end))
+
+
 def apply_hunks(text: str, hunks: list[Hunk]) -> str:
     """`text` (a file's `before`) with the given hunks of it applied, the others not."""
     parts = []
@@ -115,7 +124,7 @@ def _explaining_changes(blocks: list[tuple[int, int, int, int]], changes: tuple[
         if change.span.cell is not None:
             explained[0].append(change)
             continue
-        touched = [i for i, (first, last) in enumerate(ranges) if change.span.line <= last and change.span.end_line >= first]
+        touched = [i for i, line_range in enumerate(ranges) if _meets(change.span, line_range)]
         if not touched:
             touched = [min(range(len(ranges)), key=lambda i: _distance(change.span.line, ranges[i]))]
         for index in touched:
@@ -128,6 +137,11 @@ def _line_range(i1: int, i2: int) -> tuple[int, int]:
     if i1 == i2:
         return max(i1, 1), i1 + 1
     return i1 + 1, i2
+
+
+def _meets(span: Span, line_range: tuple[int, int]) -> bool:
+    first, last = line_range
+    return span.line <= last and span.end_line >= first
 
 
 def _distance(line: int, line_range: tuple[int, int]) -> int:
