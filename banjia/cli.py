@@ -296,7 +296,7 @@ def _print_migration_notices(result, *, written: bool) -> None:
 
     console = Console(stderr=True, highlight=False)
     for file_migration in result.errors:
-        console.print(f"[yellow]warning[/]: {escape(file_migration.path)}: {escape(file_migration.error)}")
+        console.print(f"[yellow]warning[/]: {escape(file_migration.path)}: {escape(file_migration.error)}", soft_wrap=True)
     console.print(render_migration_summary(result))
     changed = len(result.changed_files)
     verb = "changed" if written else "would change"
@@ -373,7 +373,7 @@ def _print_notices(result) -> None:
 
     console = Console(stderr=True, highlight=False)
     for file_result in result.errors:
-        console.print(f"[yellow]warning[/]: {escape(file_result.path)}: {escape(file_result.error)}")
+        console.print(f"[yellow]warning[/]: {escape(file_result.path)}: {escape(file_result.error)}", soft_wrap=True)
     findings = [f for f in result.findings if f.kind.value != "unprocessable"]
     files = len({f.path for f in findings})
     console.print(
