@@ -176,6 +176,9 @@ def migrate(
         Optional[Path], typer.Option("--patch", help="Write the changes as a patch that `git apply` accepts.")
     ] = None,
     check: Annotated[bool, typer.Option("--check", help="Exit 1 when changes are pending; change nothing.")] = False,
+    allow_dirty: Annotated[
+        bool, typer.Option("--allow-dirty", help="With --write: also write files git holds no copy of (uncommitted changes).")
+    ] = False,
     unsafe: Annotated[bool, typer.Option("--unsafe", help="Also apply fixes marked unsafe in the rule file.")] = False,
     report_format: Annotated[
         MigrateFormat, typer.Option("--format", "-f", help="What goes to stdout: the diff, a json report, or markdown.")
@@ -223,7 +226,7 @@ def migrate(
         if patch is not None:
             write_patch(result, patch)
         if write and not check:
-            write_migration(result, Path.cwd())
+            write_migration(result, Path.cwd(), allow_dirty=allow_dirty)
     except (WriteError, OSError) as error:
         typer.echo(f"banjia: error: nothing more written: {error}", err=True)
         raise typer.Exit(EXIT_UNPROCESSABLE) from None

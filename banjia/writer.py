@@ -3,8 +3,9 @@
 Each file is written to a temporary file beside it and renamed over the original,
 so a reader, a crash or a full disk never leaves half a file. Everything that can
 be checked is checked before the first write: every path must lie inside the
-root, every new text must encode in its file's encoding, and every file must still
-hold the text the migration read, so a file edited since is not overwritten.
+root, every new text must encode in its file's encoding, every file must still
+hold the text the migration read, so a file edited since is not overwritten, and
+(unless allowed) git must hold a copy of every file, so the migration can be undone.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from banjia.model import FileMigration, MigrationResult
 from banjia.report.diff import render_patch
+from banjia.vcs import GitUnavailable, uncommitted
 
 
 class WriteError(ValueError):
@@ -30,17 +32,20 @@ class _PlannedWrite:
     data: bytes
 
 
-def write_migration(result: MigrationResult, root: Path | None = None) -> list[str]:
+def write_migration(result: MigrationResult, root: Path | None = None, *, allow_dirty: bool = False) -> list[str]:
     """Write every changed file below `root` (the working directory when None).
 
     Relative paths in `result` are taken from `root`. Returns the paths written,
     as `result` spells them, in path order. Raises WriteError, writing nothing,
-    when a check fails; an OSError while writing leaves the files before it (in
-    path order) written and the rest untouched.
+    when a check fails, or when a file in a git working tree has uncommitted
+    changes (see `banjia.vcs`) and not `allow_dirty`; an OSError while writing
+    leaves the files before it (in path order) written and the rest untouched.
     """
     base = (Path.cwd() if root is None else root).resolve()
     plan = [_plan(file, base) for file in sorted(result.changed_files, key=lambda fm: fm.path)]
     _refuse_shared_targets(plan)
+    if not allow_dirty:
+        _refuse_uncommitted(plan)
     for planned in plan:
         write_file_atomically(planned.target, planned.data)
     return [planned.file.path for planned in plan]
@@ -117,6 +122,20 @@ def _refuse_shared_targets(plan: list[_PlannedWrite]) -> None:
         other = seen.setdefault(planned.target, planned.file.path)
         if other != planned.file.path:
             raise WriteError(f"{other} and {planned.file.path} are the same file; nothing was written")
+
+
+def _refuse_uncommitted(plan: list[_PlannedWrite]) -> None:
+    try:
+        dirty = set(uncommitted([planned.target for planned in plan]))
+    except GitUnavailable as error:
+        raise WriteError(f"{error}; nothing was written (pass --allow-dirty to write anyway)") from None
+    names = [planned.file.path for planned in plan if planned.target in dirty]
+    if names:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        raise WriteError(
+            f"git holds no copy of {shown} (uncommitted changes, untracked or ignored); "
+            "nothing was written: commit or stash them, or pass --allow-dirty"
+        )
 
 
 # ---------------------------------------------------------------- files
