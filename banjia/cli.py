@@ -8,6 +8,7 @@ jq` always gets clean JSON.
 from __future__ import annotations
 
 import enum
+import functools
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -21,6 +22,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_UNPROCESSABLE = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 app = typer.Typer(
     name="banjia",
@@ -87,7 +89,32 @@ class FailOn(str, enum.Enum):
     blocked = "blocked"
 
 
+def _stops_cleanly_on_interrupt(command):
+    """Ctrl-C ends a command with a line saying what was written, and exit 130.
+
+    Without this, click prints "Aborted!" and exits 1, which here means findings.
+    """
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from banjia.writer import WriteInterrupted
+
+        try:
+            return command(*args, **kwargs)
+        except WriteInterrupted as stop:
+            typer.echo(f"banjia: interrupted: {len(stop.written)} of {stop.total} files written, "
+                       "the others unchanged", err=True)
+            for path in stop.written:
+                typer.echo(f"written: {path}", err=True)
+        except KeyboardInterrupt:
+            typer.echo("banjia: interrupted: no file was written", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED)
+
+    return run
+
+
 @app.command()
+@_stops_cleanly_on_interrupt
 def audit(
     paths: PathsArgument = None,
     report_format: Annotated[
@@ -162,6 +189,7 @@ class MigrateFormat(str, enum.Enum):
 
 
 @app.command()
+@_stops_cleanly_on_interrupt
 def migrate(
     paths: PathsArgument = None,
     to: Annotated[

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import stat
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 from pathlib import Path
 
 from banjia.model import FileMigration, MigrationResult
@@ -23,6 +27,20 @@ from banjia.vcs import GitUnavailable, uncommitted
 
 class WriteError(ValueError):
     """A migration that must not be written; raised before any file is touched."""
+
+
+class WriteInterrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) arrived while a migration was being written.
+
+    Files are never cut short: the file being written when the signal came is
+    finished, then writing stops. `written` are the paths written, in order, out
+    of `total`; every other file is as it was.
+    """
+
+    def __init__(self, written: list[str], total: int) -> None:
+        super().__init__(f"interrupted after writing {len(written)} of {total} files")
+        self.written = written
+        self.total = total
 
 
 @dataclass(frozen=True)
@@ -46,9 +64,14 @@ def write_migration(result: MigrationResult, root: Path | None = None, *, allow_
     _refuse_shared_targets(plan)
     if not allow_dirty:
         _refuse_uncommitted(plan)
-    for planned in plan:
-        write_file_atomically(planned.target, planned.data)
-    return [planned.file.path for planned in plan]
+    written: list[str] = []
+    with _interrupts_held() as interrupted:
+        for planned in plan:
+            if interrupted:
+                raise WriteInterrupted(written, len(plan))
+            write_file_atomically(planned.target, planned.data)
+            written.append(planned.file.path)
+    return written
 
 
 def write_patch(result: MigrationResult, path: Path) -> None:
@@ -139,6 +162,25 @@ def _refuse_uncommitted(plan: list[_PlannedWrite]) -> None:
 
 
 # ---------------------------------------------------------------- files
+@contextmanager
+def _interrupts_held() -> Iterator[list[int]]:
+    """Hold SIGINT while files are written; the yielded list is non-empty once one came.
+
+    A file is replaced atomically either way; holding the signal makes the list of
+    files written exact, so the user is told precisely which files changed. Only the
+    main thread receives signals, so elsewhere there is nothing to hold.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _create_temporary(target: Path) -> tuple[Path, int]:
     """A new, exclusive file beside `target`: same directory, so the rename is atomic."""
     while True:
