@@ -26,7 +26,6 @@ deterministically (by a hash of their path), so two runs over the same tree agre
 from __future__ import annotations
 
 import argparse
-import ast
 import hashlib
 import os
 import sys
@@ -123,7 +122,7 @@ def _compiles(text: str) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escape sequences in old code
         try:
-            ast.parse(text)
+            compile(text, "<corpus>", "exec", dont_inherit=True)  # stricter than ast.parse: repeated keywords too
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False
     return True
