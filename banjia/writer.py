@@ -21,7 +21,7 @@ from typing import Iterator
 from pathlib import Path
 
 from banjia.model import FileMigration, MigrationResult
-from banjia.report.diff import render_patch
+from banjia.report.diff import patch_bytes
 from banjia.vcs import GitUnavailable, uncommitted
 
 
@@ -75,8 +75,12 @@ def write_migration(result: MigrationResult, root: Path | None = None, *, allow_
 
 
 def write_patch(result: MigrationResult, path: Path) -> None:
-    """Write the migration's patch (see `render_patch`) as UTF-8, atomically."""
-    write_file_atomically(path, render_patch(result).encode("utf-8"))
+    """Write the migration's patch (see `patch_bytes`), atomically; WriteError if a file's text cannot be encoded."""
+    try:
+        data = patch_bytes(result)
+    except (UnicodeError, LookupError) as error:
+        raise WriteError(f"the patch cannot hold a file's new text in its encoding: {error}; nothing was written") from None
+    write_file_atomically(path, data)
 
 
 def write_file_atomically(path: Path, data: bytes) -> None:
