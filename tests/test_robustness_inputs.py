@@ -78,3 +78,19 @@ def test_a_file_deleted_after_discovery_is_named_and_the_others_are_done(project
     (project / "gone.py").write_bytes(GOOD)
     audit = banjia.api.audit([Path(".")])
     assert {file.path: file.error for file in audit.errors}["gone.py"] == "cannot read: No such file or directory"
+
+
+def test_an_unreadable_file_is_named_and_the_others_are_done(project: Path, monkeypatch) -> None:
+    # chmod 000 does not stop root (CI containers), so the refusal is the file system's answer, simulated.
+    read = Path.read_bytes
+
+    def refuse_secret(path: Path) -> bytes:
+        if path.name == "secret.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read(path)
+
+    (project / "secret.py").write_bytes(GOOD)
+    monkeypatch.setattr(Path, "read_bytes", refuse_secret)
+    migration = banjia.api.migrate([Path(".")], load_builtin("qwen"))
+    assert {file.path: file.error for file in migration.errors}["secret.py"] == "cannot read: Permission denied"
+    assert "good.py" in {file.path for file in migration.changed_files}
