@@ -74,7 +74,9 @@ def on_deep_stack(function: Callable[..., T], *args: object, **kwargs: object) -
     """`function(*args, **kwargs)` on a thread with a STACK_BYTES stack and RECURSION_LIMIT.
 
     Returns its result or raises its exception. The thread is a daemon, so an
-    interrupt of the caller (Ctrl-C) is never held up by it.
+    interrupt of the caller (Ctrl-C) is never held up by it. Where no thread with
+    such a stack can start, the function runs on the caller's own stack, under the
+    caller's recursion limit, which keeps that stack safe.
     """
     outcome: list = []
 
@@ -87,13 +89,19 @@ def on_deep_stack(function: Callable[..., T], *args: object, **kwargs: object) -
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
     previous_size = threading.stack_size(STACK_BYTES)
+    worker: threading.Thread | None = threading.Thread(target=target, name="banjia-parse", daemon=True)
     try:
-        worker = threading.Thread(target=target, name="banjia-parse", daemon=True)
         worker.start()
+    except RuntimeError:  # no room for the stack (strict overcommit, 32-bit): the usual one and limit, then
+        worker = None
+        sys.setrecursionlimit(previous_limit)
     finally:
         threading.stack_size(previous_size)
     try:
-        worker.join()
+        if worker is None:
+            target()
+        else:
+            worker.join()
     finally:
         sys.setrecursionlimit(previous_limit)
     succeeded, value = outcome[0]

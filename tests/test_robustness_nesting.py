@@ -89,5 +89,16 @@ def test_on_deep_stack_raises_the_functions_own_exception() -> None:
         on_deep_stack(fail)
 
 
+def test_without_room_for_a_large_stack_the_function_runs_on_the_callers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    def refuse(self) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    assert on_deep_stack(threading.current_thread) is threading.current_thread()
+    assert on_deep_stack(sys.getrecursionlimit) == sys.getrecursionlimit() < 10_000
+
+
 def _this_checkout() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
