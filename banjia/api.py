@@ -19,6 +19,7 @@ from banjia.codemods.outcome import Outcome, PythonRewrite
 from banjia.codemods.strategies import DEFAULT_STRATEGY, check_strategy, python_rewrite
 from banjia.discover import Candidate, DecodeError, Skipped, discover, prefilter, read_plain_text, read_text
 from banjia.model import AuditResult, FileMigration, FileResult, Finding, Kind, MigrationResult, Span
+from banjia.nesting import TooDeeplyNested, check_nesting, on_deep_stack
 from banjia.scanners import scanners_for
 
 if TYPE_CHECKING:
@@ -29,8 +30,6 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIX = ".ipynb"
 # Below this many files to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24
-# Python's default limit is too low for deeply nested generated code inside libcst.
-RECURSION_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -159,10 +158,11 @@ def migrate_file(
     try:
         if shown.endswith(PYTHON_SUFFIXES):
             text, encoding = read_text(data)
+            check_nesting(text)
         else:
             text, encoding = read_plain_text(data), "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
-        outcome = migrate_source(text, shown, rules, python_rewrite(strategy), unsafe=unsafe, sdk=sdk)
-    except DecodeError as error:
+        outcome = on_deep_stack(migrate_source, text, shown, rules, python_rewrite(strategy), unsafe=unsafe, sdk=sdk)
+    except (DecodeError, TooDeeplyNested) as error:
         return FileMigration(shown, "", "", error=str(error))
     except RecursionError:
         return FileMigration(shown, "", "", error="too deeply nested to parse (recursion limit)")
@@ -218,7 +218,7 @@ def _run(worker, tasks, jobs: int, progress) -> Iterable:
     # Largest files first, so one big file does not finish last on an idle pool.
     order = sorted(range(total), key=lambda i: -_size(tasks[i][0]))
     chunk = max(1, min(64, total // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers) as pool:
         for done, result in enumerate(pool.map(worker, *zip(*(tasks[i] for i in order)), chunksize=chunk), 1):
             yield result
             if progress:
@@ -230,12 +230,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _init_worker() -> None:
-    import sys
-
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
 
 
 def analyze_file(
@@ -252,8 +246,8 @@ def analyze_file(
     if use_prefilter and not prefilter(data, shown):
         return FileResult(shown), False
     try:
-        findings = _analyze_bytes(data, shown, rules, unsafe)
-    except DecodeError as error:
+        findings = on_deep_stack(_analyze_bytes, data, shown, rules, unsafe)
+    except (DecodeError, TooDeeplyNested) as error:
         return _failure(shown, str(error)), False
     except RecursionError:
         return _failure(shown, "too deeply nested to parse (recursion limit)"), False
@@ -265,6 +259,7 @@ def analyze_file(
 def _analyze_bytes(data: bytes, shown: str, rules: RuleSet | None, unsafe: bool) -> list[Finding]:
     if shown.endswith(PYTHON_SUFFIXES):
         text, _ = read_text(data)
+        check_nesting(text)
         if rules is None:
             from banjia.codemods.analyzer import analyze_python
 

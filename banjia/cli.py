@@ -8,6 +8,7 @@ jq` always gets clean JSON.
 from __future__ import annotations
 
 import enum
+import functools
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -22,7 +23,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_UNPROCESSABLE = 3
-EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 app = typer.Typer(
     name="banjia",
@@ -100,7 +101,32 @@ class FailOn(str, enum.Enum):
     blocked = "blocked"
 
 
+def _stops_cleanly_on_interrupt(command):
+    """Ctrl-C ends a command with a line saying what was written, and exit 130.
+
+    Without this, click prints "Aborted!" and exits 1, which here means findings.
+    """
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from banjia.writer import WriteInterrupted
+
+        try:
+            return command(*args, **kwargs)
+        except WriteInterrupted as stop:
+            typer.echo(f"banjia: interrupted: {len(stop.written)} of {stop.total} files written, "
+                       "the others unchanged", err=True)
+            for path in stop.written:
+                typer.echo(f"written: {path}", err=True)
+        except KeyboardInterrupt:
+            typer.echo("banjia: interrupted: no file was written", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED)
+
+    return run
+
+
 @app.command()
+@_stops_cleanly_on_interrupt
 def audit(
     paths: PathsArgument = None,
     report_format: Annotated[
@@ -197,6 +223,7 @@ class Strategy(str, enum.Enum):
 
 
 @app.command()
+@_stops_cleanly_on_interrupt
 def migrate(
     paths: PathsArgument = None,
     to: Annotated[
@@ -219,6 +246,9 @@ def migrate(
         typer.Option("--patch-dir", help="Write one patch per concern into this folder, to `git apply` in order."),
     ] = None,
     check: Annotated[bool, typer.Option("--check", help="Exit 1 when changes are pending; change nothing.")] = False,
+    allow_dirty: Annotated[
+        bool, typer.Option("--allow-dirty", help="With --write: also write files git holds no copy of (uncommitted changes).")
+    ] = False,
     unsafe: Annotated[bool, typer.Option("--unsafe", help="Also apply fixes marked unsafe in the rule file.")] = False,
     strategy: Annotated[
         Strategy,
@@ -290,7 +320,7 @@ def migrate(
         not no_progress,
     )
     if interactive:
-        _review_interactively(result)
+        _review_interactively(result, allow_dirty)
     _emit_migration(result, report_format.value)
     from banjia.writer import WriteError, write_migration, write_patch
 
@@ -300,7 +330,7 @@ def migrate(
         if patch_dir is not None:
             _write_patch_series(result, patch_dir)
         if write and not check:
-            write_migration(result, Path.cwd())
+            write_migration(result, Path.cwd(), allow_dirty=allow_dirty)
     except (WriteError, OSError) as error:
         typer.echo(f"banjia: error: nothing more written: {error}", err=True)
         raise typer.Exit(EXIT_UNPROCESSABLE) from None
@@ -320,15 +350,17 @@ def _check_interactive(write: bool, check: bool, patch, patch_dir, report_format
         _fail_usage("--interactive asks its questions on a terminal, and stdin is not one")
 
 
-def _review_interactively(result) -> None:
+def _review_interactively(result, allow_dirty: bool) -> None:
     """Review, write the chosen hunks, exit: 0 done, 3 a write failed or files could not be processed, 130 Ctrl-C."""
     from rich.console import Console
 
     from banjia.interactive import review_and_write
-    from banjia.writer import WriteError
+    from banjia.writer import WriteError, check_migration
 
     try:
-        written = review_and_write(result, sys.stdin, Console(stderr=True, highlight=False), Path.cwd())
+        check_migration(result, Path.cwd(), allow_dirty=allow_dirty)  # refuse before the review, not after it
+        written = review_and_write(result, sys.stdin, Console(stderr=True, highlight=False), Path.cwd(),
+                                   allow_dirty=allow_dirty)
     except (WriteError, OSError) as error:
         typer.echo(f"banjia: error: nothing more written: {error}", err=True)
         raise typer.Exit(EXIT_UNPROCESSABLE) from None
@@ -425,7 +457,7 @@ def _print_migration_notices(result, *, written: bool) -> None:
 
     console = Console(stderr=True, highlight=False)
     for file_migration in result.errors:
-        console.print(f"[yellow]warning[/]: {escape(file_migration.path)}: {escape(file_migration.error)}")
+        console.print(f"[yellow]warning[/]: {escape(file_migration.path)}: {escape(file_migration.error)}", soft_wrap=True)
     console.print(render_migration_summary(result))
     changed = len(result.changed_files)
     verb = "changed" if written else "would change"
@@ -506,7 +538,7 @@ def _print_notices(result) -> None:
 
     console = Console(stderr=True, highlight=False)
     for file_result in result.errors:
-        console.print(f"[yellow]warning[/]: {escape(file_result.path)}: {escape(file_result.error)}")
+        console.print(f"[yellow]warning[/]: {escape(file_result.path)}: {escape(file_result.error)}", soft_wrap=True)
     findings = [f for f in result.findings if f.kind.value != "unprocessable"]
     files = len({f.path for f in findings})
     console.print(

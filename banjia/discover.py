@@ -360,7 +360,7 @@ def _enclosing_repo_layers(real_root: str) -> _Layers:
     top down to the root's parent. Patterns that would ignore the root itself are set
     aside: the user named that folder, so its files are wanted.
     """
-    top = _find_repo_top(real_root)
+    top = find_repo_top(real_root)
     if top is None:
         return ()
     parts = Path(os.path.relpath(real_root, top)).parts  # () when the root is the top
@@ -387,7 +387,8 @@ def _enclosing_repo_layers(real_root: str) -> _Layers:
     return tuple(layers)
 
 
-def _find_repo_top(start: str) -> str | None:
+def find_repo_top(start: str) -> str | None:
+    """The nearest folder at or above `start` holding `.git` (a folder, or a file in a worktree)."""
     folder = start
     while True:
         if os.path.exists(os.path.join(folder, ".git")):

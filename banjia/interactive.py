@@ -68,7 +68,8 @@ class Review:
     files_not_reviewed: int = 0  # left undecided by q or the end of the input
 
 
-def review_and_write(result: MigrationResult, answers: TextIO, console: Console, root: Path) -> list[str] | None:
+def review_and_write(result: MigrationResult, answers: TextIO, console: Console, root: Path, *,
+                     allow_dirty: bool = False) -> list[str] | None:
     """Review `result` with the person at `answers`/`console`, write what they chose, print a summary.
 
     Returns the paths written, or None when Ctrl-C ended the review (nothing is
@@ -82,7 +83,7 @@ def review_and_write(result: MigrationResult, answers: TextIO, console: Console,
     except KeyboardInterrupt:
         console.print("\ninterrupted: nothing written")
         return None
-    written = write_migration(replace(result, files=tuple(review.accepted)), root)
+    written = write_migration(replace(result, files=tuple(review.accepted)), root, allow_dirty=allow_dirty)
     console.print(review_summary(review, written, result))
     return written
 

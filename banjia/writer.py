@@ -3,24 +3,44 @@
 Each file is written to a temporary file beside it and renamed over the original,
 so a reader, a crash or a full disk never leaves half a file. Everything that can
 be checked is checked before the first write: every path must lie inside the
-root, every new text must encode in its file's encoding, and every file must still
-hold the text the migration read, so a file edited since is not overwritten.
+root, every new text must encode in its file's encoding, every file must still
+hold the text the migration read, so a file edited since is not overwritten, and
+(unless allowed) git must hold a copy of every file, so the migration can be undone.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import signal
 import stat
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 from pathlib import Path
 
 from banjia.model import FileMigration, MigrationResult
-from banjia.report.diff import render_patch
+from banjia.report.diff import patch_bytes
+from banjia.vcs import GitUnavailable, uncommitted
 
 
 class WriteError(ValueError):
     """A migration that must not be written; raised before any file is touched."""
+
+
+class WriteInterrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) arrived while a migration was being written.
+
+    Files are never cut short: the file being written when the signal came is
+    finished, then writing stops. `written` are the paths written, in order, out
+    of `total`; every other file is as it was.
+    """
+
+    def __init__(self, written: list[str], total: int) -> None:
+        super().__init__(f"interrupted after writing {len(written)} of {total} files")
+        self.written = written
+        self.total = total
 
 
 @dataclass(frozen=True)
@@ -30,26 +50,48 @@ class _PlannedWrite:
     data: bytes
 
 
-def write_migration(result: MigrationResult, root: Path | None = None) -> list[str]:
+def write_migration(result: MigrationResult, root: Path | None = None, *, allow_dirty: bool = False) -> list[str]:
     """Write every changed file below `root` (the working directory when None).
 
     Each file goes back where the migration read it (`FileMigration.location`); a file
     without one (built by hand) is taken relative to `root`. Returns the paths written,
     as `result` spells them, in path order. Raises WriteError, writing nothing,
-    when a check fails; an OSError while writing leaves the files before it (in
-    path order) written and the rest untouched.
+    when a check fails, or when a file in a git working tree has uncommitted
+    changes (see `banjia.vcs`) and not `allow_dirty`; an OSError while writing
+    leaves the files before it (in path order) written and the rest untouched.
     """
+    plan = _checked_plan(result, root, allow_dirty)
+    written: list[str] = []
+    with _interrupts_held() as interrupted:
+        for planned in plan:
+            if interrupted:
+                raise WriteInterrupted(written, len(plan))
+            write_file_atomically(planned.target, planned.data)
+            written.append(planned.file.path)
+    return written
+
+
+def check_migration(result: MigrationResult, root: Path | None = None, *, allow_dirty: bool = False) -> None:
+    """Raise the WriteError `write_migration` would, without writing: before a long review, say, not after it."""
+    _checked_plan(result, root, allow_dirty)
+
+
+def _checked_plan(result: MigrationResult, root: Path | None, allow_dirty: bool) -> list[_PlannedWrite]:
     base = (Path.cwd() if root is None else root).resolve()
     plan = [_plan(file, base) for file in sorted(result.changed_files, key=lambda fm: fm.path)]
     _refuse_shared_targets(plan)
-    for planned in plan:
-        write_file_atomically(planned.target, planned.data)
-    return [planned.file.path for planned in plan]
+    if not allow_dirty:
+        _refuse_uncommitted(plan)
+    return plan
 
 
 def write_patch(result: MigrationResult, path: Path) -> None:
-    """Write the migration's patch (see `render_patch`) as UTF-8, atomically."""
-    write_file_atomically(path, render_patch(result).encode("utf-8"))
+    """Write the migration's patch (see `patch_bytes`), atomically; WriteError if a file's text cannot be encoded."""
+    try:
+        data = patch_bytes(result)
+    except (UnicodeError, LookupError) as error:
+        raise WriteError(f"the patch cannot hold a file's new text in its encoding: {error}; nothing was written") from None
+    write_file_atomically(path, data)
 
 
 def write_file_atomically(path: Path, data: bytes) -> None:
@@ -123,7 +165,40 @@ def _refuse_shared_targets(plan: list[_PlannedWrite]) -> None:
             raise WriteError(f"{other} and {planned.file.path} are the same file; nothing was written")
 
 
+def _refuse_uncommitted(plan: list[_PlannedWrite]) -> None:
+    try:
+        dirty = set(uncommitted([planned.target for planned in plan]))
+    except GitUnavailable as error:
+        raise WriteError(f"{error}; nothing was written (pass --allow-dirty to write anyway)") from None
+    names = [planned.file.path for planned in plan if planned.target in dirty]
+    if names:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        raise WriteError(
+            f"git holds no copy of {shown} (uncommitted changes, untracked or ignored); "
+            "nothing was written: commit or stash them, or pass --allow-dirty"
+        )
+
+
 # ---------------------------------------------------------------- files
+@contextmanager
+def _interrupts_held() -> Iterator[list[int]]:
+    """Hold SIGINT while files are written; the yielded list is non-empty once one came.
+
+    A file is replaced atomically either way; holding the signal makes the list of
+    files written exact, so the user is told precisely which files changed. Only the
+    main thread receives signals, so elsewhere there is nothing to hold.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _create_temporary(target: Path) -> tuple[Path, int]:
     """A new, exclusive file beside `target`: same directory, so the rename is atomic."""
     while True:

@@ -184,7 +184,7 @@ def test_migrate_write_refuses_a_file_changed_since_it_was_read(runner: CliRunne
     """A refused write is one clear line and exit 3, never a traceback."""
     import banjia.writer
 
-    def refuse(result, root=None):
+    def refuse(result, root=None, **options):
         raise banjia.writer.WriteError("app.py: changed on disk since it was read")
 
     monkeypatch.setattr(banjia.writer, "write_migration", refuse)

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from banjia.model import FileMigration, MigrationResult
-from banjia.report.diff import is_byte_exact, quote_path, render_diff, render_patch, unified_diff
+from banjia.report.diff import patch_bytes, quote_path, render_diff, unified_diff
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -242,7 +242,6 @@ def test_git_applies_new_files_in_new_folders_and_writes_the_same_headers(tmp_pa
 @needs_git
 def test_git_applies_a_utf8_bom_file_edited_on_its_first_line(tmp_path: Path) -> None:
     file = edit("bom.py", "import openai\nx = 1\n", "import dashscope\nx = 1\n", encoding="utf-8-sig")
-    assert is_byte_exact(file)
     assert_applies(tmp_path, file)
 
 
@@ -266,52 +265,39 @@ def test_git_applies_one_patch_touching_every_kind_of_file(tmp_path: Path) -> No
 
 
 # ---------------------------------------------------------------- encodings
-def test_files_in_other_encodings_are_exact_only_while_their_text_is_ascii() -> None:
-    assert is_byte_exact(edit("ascii.py", "x = 1\n", "x = 2\n", encoding="gbk"))
-    assert not is_byte_exact(edit("gbk.py", "名 = 1\n", "名 = 2\n", encoding="gbk"))
-    assert not is_byte_exact(edit("gbk.py", "x = 1\n", "名 = 2\n", encoding="gbk"))
-    assert is_byte_exact(edit("new.py", "", "名 = 2\n", encoding="utf-8"))
-    assert not is_byte_exact(edit("odd.py", "x\n", "y\n", encoding="no-such-codec"))
+ENCODED = [
+    edit("legacy/gbk.py", "# 中文\r\nx = 1\r\n", "# 中文\r\nx = 2  # 已迁移\r\n", encoding="gbk"),
+    edit("tw/big5.py", "# 中文\n名 = 1\n", "# 中文\n名 = 2\n", encoding="big5"),
+    edit("eu/latin.py", "# café\nx = 1", "# café\nx = 2", encoding="latin-1"),
+    edit("bom.py", "# 中\nx = 1\n", "# 中\nx = 2\n", encoding="utf-8-sig"),
+    edit("src/app.py", "a\n", "b\n"),
+    edit("new/gb.py", "", "# 新\n", encoding="gb18030"),
+]
 
 
-def test_the_patch_names_the_files_it_cannot_patch_exactly() -> None:
-    result = migration(
-        edit("legacy/gbk.py", "# 中文\nx = 1\n", "# 中文\nx = 2\n", encoding="gbk"),
-        edit("src/app.py", "a\n", "b\n"),
-    )
-    patch = render_patch(result)
-    assert patch.startswith(
-        "# This patch is UTF-8 text. These files use another encoding on disk, so their\n"
-        "# hunks do not match them byte for byte and `git apply` will reject the patch:\n"
-        "#   legacy/gbk.py (gbk)\n"
-        "\n"
-        "diff --git a/legacy/gbk.py b/legacy/gbk.py\n"
-    )
-    assert patch.endswith(unified_diff(result))
-    assert "src/app.py (" not in patch
-
-
-def test_a_patch_of_exact_files_is_the_plain_diff() -> None:
-    result = migration(edit("a.py", "a\n", "b\n"), edit("b.py", "x\n", "y\n", encoding="gbk"))
-    assert render_patch(result) == unified_diff(result)
+def test_each_files_part_of_the_patch_is_in_that_files_encoding() -> None:
+    patch = patch_bytes(migration(*ENCODED))
+    assert b"\n-x = 1\r\n+x = 2  # " + "已迁移".encode("gbk") + b"\r\n" in patch
+    assert b"\n-" + "名 = 1\n".encode("big5") in patch
+    assert b"\n # caf\xe9\n" in patch
+    assert b"\n \xef\xbb\xbf# " + "中".encode("utf-8") + b"\n" in patch  # the BOM once, not twice
+    assert patch.decode("ascii", "replace").count("diff --git") == len(ENCODED)
 
 
 @needs_git
-def test_git_skips_the_comment_above_the_diff(tmp_path: Path) -> None:
-    files = [
-        edit("ascii.py", "x = 1\n", "x = 2\n", encoding="latin-1"),
-        edit("gbk.py", "# 中\n", "# 中\n#\n", encoding="gbk"),
-    ]
-    repo = repo_with(tmp_path, files)
-    patch = render_patch(migration(*files))
-    assert patch.startswith("# This patch")
+def test_git_applies_a_patch_mixing_encodings_byte_for_byte(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path, ENCODED)
     patch_file = tmp_path / "migration.patch"
-    patch_file.write_bytes(patch.encode("utf-8"))
-    # The gbk file's context line is UTF-8 in the patch, so git refuses it, as the comment warns.
-    assert git(repo, "apply", "--check", str(patch_file)).returncode != 0
-    exact_only = render_patch(migration(files[0]))
-    apply_patch(repo, exact_only)
-    assert (repo / "ascii.py").read_bytes() == b"x = 2\n"
+    patch_file.write_bytes(patch_bytes(migration(*ENCODED)))
+    applied = git(repo, "apply", str(patch_file))
+    assert applied.returncode == 0, applied.stderr.decode()
+    for file in ENCODED:
+        assert (repo / file.path).read_bytes() == file.after.encode(file.encoding), file.path
+
+
+def test_a_text_its_encoding_cannot_hold_raises() -> None:
+    with pytest.raises(UnicodeError):
+        patch_bytes(migration(edit("latin.py", "x\n", "名\n", encoding="latin-1")))
 
 
 # ---------------------------------------------------------------- terminal

@@ -252,7 +252,7 @@ def project(root: Path) -> Path:
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_the_patch_for_a_notebook_and_an_env_file_applies_with_git(tmp_path: Path, monkeypatch) -> None:
     from banjia.api import migrate
-    from banjia.report.diff import render_patch
+    from banjia.report.diff import patch_bytes
 
     root = project(tmp_path / "repo")
     monkeypatch.chdir(root)
@@ -260,7 +260,7 @@ def test_the_patch_for_a_notebook_and_an_env_file_applies_with_git(tmp_path: Pat
         subprocess.run(["git", *command], check=True, env=GIT_ENV)
     result = migrate([Path(".")], QWEN)
     assert {f.path for f in result.changed_files} == {".env.example", "app.py", "notebooks/app.ipynb", "requirements.txt"}
-    (tmp_path / "qwen.patch").write_bytes(render_patch(result).encode("utf-8"))
+    (tmp_path / "qwen.patch").write_bytes(patch_bytes(result))
     applied = subprocess.run(["git", "apply", str(tmp_path / "qwen.patch")], capture_output=True, env=GIT_ENV)
     assert applied.returncode == 0, applied.stderr.decode()
     for file in result.changed_files:

@@ -81,7 +81,7 @@ def file_with_three_concerns() -> FileMigration:
 
 def test_hunks_split_by_concern_and_mixed_hunks_go_to_the_earliest(tmp_path: Path) -> None:
     result = MigrationResult("qwen", "compat", (file_with_three_concerns(),))
-    series = dict(patch_series(result))
+    series = {name: data.decode("utf-8") for name, data in patch_series(result)}
     # lines 1-2 are one hunk (client + model): clients; 5-6 one hunk (parameter + model): models
     assert list(series) == ["01-clients-and-endpoints.patch", "02-models.patch"]
     assert "+c = OpenAI(base_url=U)\n+m = 'qwen-max'\n" in series["01-clients-and-endpoints.patch"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from banjia.model import FileMigration, MigrationResult
-from banjia.report.diff import render_patch
+from banjia.report.diff import patch_bytes
 from banjia.writer import WriteError, write_file_atomically, write_migration, write_patch
 
 
@@ -205,7 +205,7 @@ def test_write_error_is_a_value_error() -> None:
 
 
 # ---------------------------------------------------------------- patches
-def test_the_patch_is_written_as_utf8_with_its_encoding_comment(tmp_path: Path) -> None:
+def test_the_patch_is_written_in_each_files_encoding(tmp_path: Path) -> None:
     result = migration(
         FileMigration("legacy/gbk.py", "# 中文\nx = 1\n", "# 中文\nx = 2\n", encoding="gbk"),
         FileMigration("src/app.py", "a\n", "b\n"),
@@ -213,7 +213,13 @@ def test_the_patch_is_written_as_utf8_with_its_encoding_comment(tmp_path: Path) 
     target = tmp_path / "out" / "migration.patch"
     write_patch(result, target)
     data = target.read_bytes()
-    assert data == render_patch(result).encode("utf-8")
-    assert data.startswith(b"# This patch is UTF-8 text.")
-    assert b"#   legacy/gbk.py (gbk)\n" in data
+    assert data == patch_bytes(result)
+    assert "# 中文".encode("gbk") in data
     assert leftovers(tmp_path) == []
+
+
+def test_a_patch_that_cannot_be_encoded_is_refused_and_not_written(tmp_path: Path) -> None:
+    result = migration(FileMigration("latin.py", "x\n", "名\n", encoding="latin-1"))
+    with pytest.raises(WriteError, match="cannot hold"):
+        write_patch(result, tmp_path / "migration.patch")
+    assert list(tmp_path.iterdir()) == []

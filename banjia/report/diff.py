@@ -6,11 +6,11 @@ C-quoted paths), a `\\ No newline at end of file` marker after a last line witho
 one, and lines split on `\\n` only, so a CRLF file keeps its `\\r` and a form feed or
 U+2028 inside a line does not start a new one.
 
-A diff is text, but `git apply` matches bytes. The text of each side is the file's
-content as UTF-8 (with the BOM of a `utf-8-sig` file), so the patch is byte-exact for
-UTF-8 files and for any file whose text is ASCII. A file kept in another encoding
-(gbk, latin-1) with non-ASCII text cannot be patched byte for byte: `render_patch`
-names such files in a comment above the diff, where `git apply` and `patch` ignore it.
+A diff is text, but `git apply` matches bytes. `unified_diff` is the text, for reading
+(UTF-8, with the BOM of a `utf-8-sig` file at the start of its first line);
+`patch_bytes` is the patch file, each file's part encoded as that file is on disk, so
+a gbk or big5 file is patched byte for byte. Every header is ASCII (`quote_path`
+escapes other bytes), which each of those encodings writes the same way.
 """
 
 from __future__ import annotations
@@ -50,32 +50,20 @@ def unified_diff(result: MigrationResult) -> str:
     return "".join(line for fm in changed for line in _file_diff(fm))
 
 
-def render_patch(result: MigrationResult) -> str:
-    """`unified_diff` preceded by a comment naming the files it cannot patch exactly.
+def patch_bytes(result: MigrationResult) -> bytes:
+    """`unified_diff` as `git apply` needs it: each file's part in that file's encoding.
 
-    Tools that apply patches skip any text before the first `diff --git` line, so the
-    comment travels with the patch without breaking it.
+    The result mixes encodings when the files do, as git's own patches of such files
+    do. Raises UnicodeError or LookupError when a file's text has no bytes in its
+    encoding (a migration the writer refuses too).
     """
-    diff = unified_diff(result)
-    inexact = [fm for fm in sorted(result.changed_files, key=lambda fm: fm.path) if not is_byte_exact(fm)]
-    if not inexact:
-        return diff
-    preamble = [
-        "# This patch is UTF-8 text. These files use another encoding on disk, so their",
-        "# hunks do not match them byte for byte and `git apply` will reject the patch:",
-        *(f"#   {fm.path} ({fm.encoding})" for fm in inexact),
-        "",
-    ]
-    return "\n".join(preamble) + "\n" + diff
+    changed = sorted(result.changed_files, key=lambda fm: fm.path)
+    return b"".join("".join(_file_diff(fm)).encode(_patch_encoding(fm)) for fm in changed)
 
 
-def is_byte_exact(file: FileMigration) -> bool:
-    """Whether the patch's UTF-8 lines are the very bytes the file holds before and after."""
-    sides = (file.after,) if file.before == "" else (file.before, file.after)
-    try:
-        return all(_disk_text(file, text).encode("utf-8") == text.encode(file.encoding) for text in sides)
-    except (UnicodeError, LookupError):
-        return False
+def _patch_encoding(file: FileMigration) -> str:
+    # `_disk_text` has put a utf-8-sig file's BOM into its text already.
+    return "utf-8" if codecs.lookup(file.encoding).name == "utf-8-sig" else file.encoding
 
 
 def quote_path(path: str) -> str:

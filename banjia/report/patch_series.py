@@ -19,14 +19,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from banjia.model import FileMigration, MigrationResult
-from banjia.report.diff import render_patch
+from banjia.report.diff import patch_bytes
 from banjia.report.hunks import CONCERNS, apply_hunks, file_hunks
 
 PATCH_NAMES = tuple(f"{index:02d}-{concern}.patch" for index, concern in enumerate(CONCERNS, 1))
 
 
-def patch_series(result: MigrationResult) -> list[tuple[str, str]]:
-    """(file name, patch text) for each concern that has hunks, in order."""
+def patch_series(result: MigrationResult) -> list[tuple[str, bytes]]:
+    """(file name, patch) for each concern that has hunks, in order; each file's part in its own encoding."""
     files = sorted(result.changed_files, key=lambda fm: fm.path)
     hunks = {file.path: file_hunks(file) for file in files}
     current = {file.path: file.before for file in files}
@@ -39,7 +39,7 @@ def patch_series(result: MigrationResult) -> list[tuple[str, str]]:
                 stage.append(replace(file, before=current[file.path], after=text))
                 current[file.path] = text
         if stage:
-            series.append((name, render_patch(replace(result, files=tuple(stage)))))
+            series.append((name, patch_bytes(replace(result, files=tuple(stage)))))
     return series
 
 
@@ -55,7 +55,7 @@ def write_patch_series(result: MigrationResult, directory: Path) -> list[Path]:
     for name in PATCH_NAMES:
         (directory / name).unlink(missing_ok=True)
     written = []
-    for name, text in patch_series(result):
-        write_file_atomically(directory / name, text.encode("utf-8"))
+    for name, data in patch_series(result):
+        write_file_atomically(directory / name, data)
         written.append(directory / name)
     return written
