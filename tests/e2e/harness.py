@@ -30,6 +30,7 @@ APP_TIMEOUT_SECONDS = 60
 PARALLEL_RUNS = 4  # subprocesses at once: mostly waiting on imports and the loopback server
 # A v0 program cannot run on the v1 SDK unmigrated; legacy_chat.py is chat.py in openai<1.0 style.
 BASELINE_OF = {"legacy_chat": "chat"}
+STREAMING_APPS = {"stream", "async_stream"}  # the programs that ask for a stream
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,11 @@ def native_env(rules: RuleSet, server: FakeProviders, tag: str) -> dict[str, str
     return _variables(rules.id, native.api_key_env, native.base_url_env, native.base_url, server, tag)
 
 
+def strategy_env(rules: RuleSet, server: FakeProviders, tag: str, strategy: str) -> dict[str, str]:
+    """The variables a program migrated with `strategy` reads."""
+    return native_env(rules, server, tag) if strategy == "native" else provider_env(rules, server, tag)
+
+
 def _variables(provider: str, key_env: str, base_url_env: str, base_url: str, server: FakeProviders,
                tag: str) -> dict[str, str]:
     return {
@@ -143,21 +149,20 @@ def run_apps(jobs: Mapping[str, tuple[Path, Mapping[str, str]]]) -> dict[str, Ap
         return {name: future.result() for name, future in futures.items()}
 
 
-def migrate_and_run(server: FakeProviders, folder: Path, provider: str, strategy: str) -> ProviderRun:
-    """Migrate the programs in `folder` and run each one the migration did not block.
+def migrate_and_run(server: FakeProviders, workdir: Path, provider: str, strategy: str) -> ProviderRun:
+    """Copy the programs into `workdir`/apps, migrate them and run each one the migration did not block.
 
     A program the native migration kept on the OpenAI-compatible endpoint gets the
     compatible variables: it still uses the openai SDK.
     """
+    folder = copy_apps(workdir / "apps")
     report = migrate(folder, provider, strategy=strategy)
     rules = resolve_rules(provider)
     blocked = blocked_files(report)
     kept = kept_compatible_files(report)
 
     def env_for(app: str) -> dict[str, str]:
-        tag = run_tag(provider, app, strategy)
-        native = strategy == "native" and app not in kept
-        return native_env(rules, server, tag) if native else provider_env(rules, server, tag)
+        return strategy_env(rules, server, run_tag(provider, app, strategy), "compat" if app in kept else strategy)
 
     jobs = {app: (folder / f"{app}.py", env_for(app)) for app in app_names() if app not in blocked}
     return ProviderRun(rules, strategy, report, folder, blocked, kept, run_apps(jobs))

@@ -49,8 +49,12 @@ def streamed(request: Recorded) -> bool:
 
 
 def sent_by_openai_sdk(request: Recorded) -> bool:
-    """The openai package says so in its User-Agent; zhipuai, dashscope, qianfan and Ark send their own."""
-    return request.headers.get("user-agent", "").startswith("OpenAI/Python")
+    """The openai package says so in its User-Agent (`OpenAI/Python 3.57.0`, `AsyncOpenAI/Python ...`).
+
+    zhipuai, dashscope, qianfan and Ark send their own (httpx's, dashscope/..., aiohttp's or
+    requests', volc-sdk-python/...).
+    """
+    return request.headers.get("user-agent", "").removeprefix("Async").startswith("OpenAI/Python")
 
 
 def credential(request: Recorded, rules: RuleSet) -> str | None:
