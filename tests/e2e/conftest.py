@@ -1,4 +1,4 @@
-"""The loopback provider server, shared by every end-to-end test of the session."""
+"""The loopback provider server and the unmigrated programs' runs, shared by every end-to-end test of the session."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Iterator
 
 import pytest
 
+from .harness import APPS_DIR, BASELINE_OF, AppRun, app_names, openai_env, run_apps, run_tag
 from .server import FakeProviders
 
 
@@ -13,3 +14,14 @@ from .server import FakeProviders
 def fake_providers() -> Iterator[FakeProviders]:
     with FakeProviders() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def baseline(fake_providers: FakeProviders) -> dict[str, AppRun]:
+    """The unmigrated programs' output against the OpenAI-shaped route (tagged `openai-<app>`)."""
+    jobs = {app: (APPS_DIR / f"{app}.py", openai_env(fake_providers, run_tag("openai", app)))
+            for app in app_names() if app not in BASELINE_OF}
+    runs = run_apps(jobs)
+    for run in runs.values():
+        assert run.returncode == 0, run.explain()
+    return runs
