@@ -47,6 +47,18 @@ def is_wanted(relpath: str) -> bool:
     return relpath.endswith(PYTHON_SUFFIXES + (NOTEBOOK_SUFFIX,)) or bool(scanners_for(relpath))
 
 
+def discover_files(paths: Sequence[Path], options: AuditOptions) -> tuple[list[Candidate], list[Skipped]]:
+    """The files audit and migrate look at under `paths`, and those they report skipping."""
+    return discover(
+        list(paths),
+        wanted=is_wanted,
+        include=options.include,
+        exclude=options.exclude,
+        max_bytes=options.max_bytes,
+        use_gitignore=options.use_gitignore,
+    )
+
+
 def audit(
     paths: Sequence[Path],
     options: AuditOptions = AuditOptions(),
@@ -60,14 +72,7 @@ def audit(
     With `rules`, every call site also gets its verdict for that provider (see
     `banjia.codemods.verdicts`); `unsafe` judges as if `migrate --unsafe` were run.
     """
-    candidates, skipped = discover(
-        list(paths),
-        wanted=is_wanted,
-        include=options.include,
-        exclude=options.exclude,
-        max_bytes=options.max_bytes,
-        use_gitignore=options.use_gitignore,
-    )
+    candidates, skipped = discover_files(paths, options)
     cwd = Path.cwd()
     tasks = [(c.path, display_path(c, cwd), options.use_prefilter, rules, unsafe) for c in candidates]
     results = list(_run(analyze_file, tasks, options.jobs, progress))
@@ -93,14 +98,7 @@ def migrate(
 ) -> MigrationResult:
     """Rewrite every file the audit looks at for `rules`' provider; returns each file's before and after."""
     check_strategy(strategy, rules)  # an unknown or unsuitable strategy fails here, not once per file
-    candidates, skipped = discover(
-        list(paths),
-        wanted=is_wanted,
-        include=options.include,
-        exclude=options.exclude,
-        max_bytes=options.max_bytes,
-        use_gitignore=options.use_gitignore,
-    )
+    candidates, skipped = discover_files(paths, options)
     cwd = Path.cwd()
     tasks = [(c.path, display_path(c, cwd), rules, unsafe, strategy) for c in candidates]
     if strategy == "native":

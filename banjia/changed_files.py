@@ -65,17 +65,9 @@ def changed_paths(roots: Sequence[Path], options: AuditOptions, changed: set[Pat
     would look at without --since, less the unchanged ones; each keeps the path it
     would be shown under, as long as it lies below the working directory.
     """
-    from banjia.api import is_wanted
-    from banjia.discover import discover
+    from banjia.api import discover_files
 
-    candidates, skipped = discover(
-        list(roots),
-        wanted=is_wanted,
-        include=options.include,
-        exclude=options.exclude,
-        max_bytes=options.max_bytes,
-        use_gitignore=options.use_gitignore,
-    )
+    candidates, skipped = discover_files(roots, options)
     found = [c.path for c in candidates] + [
         s.root if s.root.is_file() else s.root / s.relpath for s in skipped if s.relpath != "."
     ]
