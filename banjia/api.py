@@ -1,7 +1,7 @@
 """Audit and migration as functions: paths in, plain values out. Nothing here prints or writes.
 
 Stages: discover files (honouring ignores) -> answer unchanged files from the cache ->
-reject by bytes (prefilter) -> analyse or rewrite each remaining file (in a process pool
+reject by bytes, then by tokens (prefilter) -> analyse or rewrite each remaining file (in a process pool
 when there are many) -> collect results in a stable order. A file that cannot be read or parsed becomes an `unprocessable`
 finding (audit) or a file error (migrate); it never stops the run.
 """
@@ -21,6 +21,7 @@ from banjia.codemods.strategies import DEFAULT_STRATEGY, check_strategy, python_
 from banjia.discover import Candidate, DecodeError, Skipped, discover, prefilter, read_plain_text, read_text
 from banjia.model import AuditResult, FileMigration, FileResult, Finding, Kind, MigrationResult, Span
 from banjia.scanners import scanners_for
+from banjia.token_prefilter import tokens_may_match
 
 if TYPE_CHECKING:
     from banjia.codemods.dependencies import SdkDependency
@@ -43,6 +44,13 @@ class AuditOptions:
     jobs: int = 0  # 0: one per core
     use_prefilter: bool = True
     cache_dir: Path | None = None  # where results of unchanged files are kept; None: no cache
+
+
+def may_hold_findings(data: bytes, shown: str) -> bool:
+    """Both prefilter stages: OpenAI words in the bytes, then, in Python, tokens that could become findings."""
+    if not prefilter(data, shown):
+        return False
+    return not shown.endswith(PYTHON_SUFFIXES) or tokens_may_match(data, shown)
 
 
 def is_wanted(relpath: str) -> bool:
@@ -179,7 +187,7 @@ def _migrate_contents(
 ) -> FileMigration:
     if isinstance(data, str):
         return FileMigration(shown, "", "", error=data)
-    if not prefilter(data, shown):
+    if not may_hold_findings(data, shown):
         return FileMigration(shown, "", "")
     try:
         text, encoding = _decode_file(data, shown)
@@ -343,7 +351,7 @@ def _analyze_contents(
 ) -> tuple[FileResult, bool]:
     if isinstance(data, str):
         return _failure(shown, data), False
-    if use_prefilter and not prefilter(data, shown):
+    if use_prefilter and not may_hold_findings(data, shown):
         return FileResult(shown), False
     try:
         findings = _analyze_bytes(data, shown, rules, unsafe)
