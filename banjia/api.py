@@ -1,8 +1,8 @@
 """Audit and migration as functions: paths in, plain values out. Nothing here prints or writes.
 
-Stages: discover files (honouring ignores) -> reject by bytes (prefilter) -> analyse or
-rewrite each remaining file (in a process pool when there are many) -> collect results
-in a stable order. A file that cannot be read or parsed becomes an `unprocessable`
+Stages: discover files (honouring ignores) -> answer unchanged files from the cache ->
+reject by bytes, then by tokens (prefilter) -> analyse or rewrite each remaining file (in a process pool
+when there are many) -> collect results in a stable order. A file that cannot be read or parsed becomes an `unprocessable`
 finding (audit) or a file error (migrate); it never stops the run.
 """
 
@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
+from banjia.cache import ResultCache, content_digest, decode_audit, decode_migration, encode_audit, encode_migration
 from banjia.codemods.outcome import Outcome, PythonRewrite
 from banjia.codemods.strategies import DEFAULT_STRATEGY, check_strategy, python_rewrite
 from banjia.discover import Candidate, DecodeError, Skipped, discover, prefilter, read_plain_text, read_text
 from banjia.model import AuditResult, FileMigration, FileResult, Finding, Kind, MigrationResult, Span
 from banjia.nesting import TooDeeplyNested, check_nesting, on_deep_stack
 from banjia.scanners import scanners_for
+from banjia.token_prefilter import tokens_may_match
 
 if TYPE_CHECKING:
     from banjia.codemods.dependencies import SdkDependency
@@ -40,6 +42,14 @@ class AuditOptions:
     use_gitignore: bool = True
     jobs: int = 0  # 0: one per core
     use_prefilter: bool = True
+    cache_dir: Path | None = None  # where results of unchanged files are kept; None: no cache
+
+
+def may_hold_findings(data: bytes, shown: str) -> bool:
+    """Both prefilter stages: OpenAI words in the bytes, then, in Python, tokens that could become findings."""
+    if not prefilter(data, shown):
+        return False
+    return not shown.endswith(PYTHON_SUFFIXES) or tokens_may_match(data, shown)
 
 
 def is_wanted(relpath: str) -> bool:
@@ -75,7 +85,13 @@ def audit(
     candidates, skipped = discover_files(paths, options)
     cwd = Path.cwd()
     tasks = [(c.path, display_path(c, cwd), options.use_prefilter, rules, unsafe) for c in candidates]
-    results = list(_run(analyze_file, tasks, options.jobs, progress))
+    if options.cache_dir is None:
+        results = list(_run(analyze_file, tasks, options.jobs, progress))
+    else:
+        cache = ResultCache(options.cache_dir, "audit", _rules_key(rules), f"unsafe={unsafe}",
+                            f"prefilter={options.use_prefilter}")
+        results = _run_cached(_analyze_contents, tasks, options.jobs, progress, cache,
+                              encode_audit, _cached_audit)
     results += [_skipped_result(s, cwd) for s in skipped]
     results.sort(key=lambda r: r[0].path)
     return AuditResult(
@@ -101,16 +117,27 @@ def migrate(
     candidates, skipped = discover_files(paths, options)
     cwd = Path.cwd()
     tasks = [(c.path, display_path(c, cwd), rules, unsafe, strategy) for c in candidates]
+    cache = None
+    if options.cache_dir is not None:
+        cache = ResultCache(options.cache_dir, "migrate", _rules_key(rules), f"unsafe={unsafe}", strategy)
     if strategy == "native":
-        files = _migrate_native(tasks, rules, options.jobs, progress)
+        files = _migrate_native(tasks, rules, options.jobs, progress, cache)
     else:
-        files = list(_run(migrate_file, tasks, options.jobs, progress))
+        files = _migrate_files(tasks, options.jobs, progress, cache)
     files += [FileMigration(_skipped_path(s, cwd), "", "", error=s.reason) for s in skipped]
     files.sort(key=lambda f: f.path)
     return MigrationResult(rules.id, strategy, tuple(files))
 
 
-def _migrate_native(tasks: list[tuple], rules: RuleSet, jobs: int, progress) -> list[FileMigration]:
+def _migrate_files(tasks: list[tuple], jobs: int, progress, cache: ResultCache | None) -> list[FileMigration]:
+    if cache is None:
+        return list(_run(migrate_file, tasks, jobs, progress))
+    return _run_cached(_migrate_contents, tasks, jobs, progress, cache, encode_migration, _cached_migration)
+
+
+def _migrate_native(
+    tasks: list[tuple], rules: RuleSet, jobs: int, progress, cache: ResultCache | None
+) -> list[FileMigration]:
     """Code first, then dependency files: whether they keep openai depends on what the migrated code imports."""
     from banjia.codemods.dependencies import SdkDependency, imports_openai
 
@@ -122,12 +149,13 @@ def _migrate_native(tasks: list[tuple], rules: RuleSet, jobs: int, progress) -> 
     def progress_from(offset: int):
         return (lambda done, _: progress(offset + done, total)) if progress else None
 
-    files = list(_run(migrate_file, others, jobs, progress_from(0)))
+    files = _migrate_files(others, jobs, progress_from(0), cache)
     keep_openai = any(
         (file.error is not None or imports_openai(file.after, file.path))
         for file in files if file.path.endswith(PYTHON_SUFFIXES + (NOTEBOOK_SUFFIX,)) and (file.before or file.error)
     )
     sdk = SdkDependency(rules.native.package, rules.native.requirement, keep_openai)
+    # Not cached: few, small text files, whose result depends on every other file's.
     files += _run(migrate_file, [(*task, sdk) for task in dependency_files], jobs, progress_from(len(others)))
     return files
 
@@ -147,18 +175,21 @@ def migrate_file(
 
     `sdk`: under the native strategy, what dependency files declare (see `_migrate_native`).
     """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return FileMigration(shown, "", "", error=f"cannot read: {error.strerror or error}")
-    if not prefilter(data, shown):
+    return _migrate_contents(_read(path), path, shown, rules, unsafe, strategy, sdk)
+
+
+def _migrate_contents(
+    data: bytes | str, path: Path, shown: str, rules: RuleSet, unsafe: bool = False,
+    strategy: str = DEFAULT_STRATEGY, sdk: SdkDependency | None = None,
+) -> FileMigration:
+    if isinstance(data, str):
+        return FileMigration(shown, "", "", error=data)
+    if not may_hold_findings(data, shown):
         return FileMigration(shown, "", "")
     try:
+        text, encoding = _decode_file(data, shown)
         if shown.endswith(PYTHON_SUFFIXES):
-            text, encoding = read_text(data)
             check_nesting(text)
-        else:
-            text, encoding = read_plain_text(data), "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
         outcome = on_deep_stack(migrate_source, text, shown, rules, python_rewrite(strategy), unsafe=unsafe, sdk=sdk)
     except (DecodeError, TooDeeplyNested) as error:
         return FileMigration(shown, "", "", error=str(error))
@@ -168,6 +199,21 @@ def migrate_file(
         return FileMigration(shown, "", "", error=_describe(error))
     return FileMigration(shown, text, outcome.text, encoding, tuple(outcome.changes), tuple(outcome.notes),
                          location=str(path.resolve()))
+
+
+def _decode_file(data: bytes, shown: str) -> tuple[str, str]:
+    """(text, encoding): Python as the interpreter reads it, anything else as UTF-8 with an optional BOM."""
+    if shown.endswith(PYTHON_SUFFIXES):
+        return read_text(data)
+    return read_plain_text(data), "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
+def _cached_migration(value: dict, data: bytes, path: Path, shown: str) -> FileMigration | None:
+    try:
+        before = _decode_file(data, shown)[0] if value.get("read") else ""
+    except DecodeError:
+        return None
+    return decode_migration(value, shown, before, str(path.resolve()))
 
 
 def migrate_source(
@@ -223,6 +269,59 @@ def _run(worker, tasks, jobs: int, progress) -> Iterable:
                 progress(done, total)
 
 
+def _run_cached(on_contents, tasks, jobs: int, progress, cache: ResultCache, encode, decode) -> list:
+    """Like `_run` over `on_contents(contents, path, shown, *rest)` for each (path, shown, *rest) task,
+    answering files whose bytes the cache knows without a worker; returns results in no particular order.
+
+    The digest stored with a new result is that of the bytes the worker read, so a
+    file changing during the run can never pair its new content with its old result.
+    """
+    total = len(tasks)
+    results = []
+    misses = []
+    for path, shown, *rest in tasks:
+        contents = _read(path)
+        if isinstance(contents, bytes):
+            value = cache.get(shown, content_digest(contents))
+            hit = decode(value, contents, path, shown) if value is not None else None
+            if hit is not None:
+                results.append(hit)
+                if progress:
+                    progress(len(results), total)
+                continue
+        misses.append((path, shown, on_contents, *rest))
+    hits = len(results)
+    offset_progress = (lambda done, _: progress(hits + done, total)) if progress else None
+    for shown, digest, result in _run(_read_and_run, misses, jobs, offset_progress):
+        results.append(result)
+        if digest is not None:
+            cache.put(shown, digest, encode(result))
+    cache.save()
+    return results
+
+
+def _read_and_run(path: Path, shown: str, on_contents, *rest) -> tuple[str, str | None, object]:
+    contents = _read(path)
+    digest = content_digest(contents) if isinstance(contents, bytes) else None
+    return shown, digest, on_contents(contents, path, shown, *rest)
+
+
+def _read(path: Path) -> bytes | str:
+    """The file's bytes, or why they cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        return f"cannot read: {error.strerror or error}"
+
+
+def _rules_key(rules: RuleSet | None) -> str:
+    if rules is None:
+        return "no rules"
+    from banjia.rules.loader import ruleset_digest
+
+    return ruleset_digest(rules)
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -237,11 +336,15 @@ def analyze_file(
 
     Never raises.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return _failure(shown, f"cannot read: {error.strerror or error}"), False
-    if use_prefilter and not prefilter(data, shown):
+    return _analyze_contents(_read(path), path, shown, use_prefilter, rules, unsafe)
+
+
+def _analyze_contents(
+    data: bytes | str, path: Path, shown: str, use_prefilter: bool, rules: RuleSet | None, unsafe: bool
+) -> tuple[FileResult, bool]:
+    if isinstance(data, str):
+        return _failure(shown, data), False
+    if use_prefilter and not may_hold_findings(data, shown):
         return FileResult(shown), False
     try:
         findings = on_deep_stack(_analyze_bytes, data, shown, rules, unsafe)
@@ -252,6 +355,10 @@ def analyze_file(
     except Exception as error:  # a parser error, or a bug: report it for this file, keep going
         return _failure(shown, _describe(error)), False
     return FileResult(shown, tuple(findings)), True
+
+
+def _cached_audit(value: dict, data: bytes, path: Path, shown: str) -> tuple[FileResult, bool] | None:
+    return decode_audit(value, shown)
 
 
 def _analyze_bytes(data: bytes, shown: str, rules: RuleSet | None, unsafe: bool) -> list[Finding]:

@@ -86,6 +86,14 @@ MaxFileSizeOption = Annotated[
 ]
 JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 means one per core.")]
 NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Analyse every file afresh; neither read nor write the cache.")
+]
+CacheDirOption = Annotated[
+    Optional[Path],
+    typer.Option("--cache-dir", envvar="BANJIA_CACHE_DIR",
+                 help="Where results of unchanged files are kept (default: .banjia_cache in the working directory)."),
+]
 SinceOption = Annotated[
     Optional[str],
     typer.Option(
@@ -162,6 +170,8 @@ def audit(
     ] = None,
     since: SinceOption = None,
     no_progress: NoProgressOption = False,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Find every OpenAI dependency in a repository, without changing anything.
 
@@ -191,7 +201,8 @@ def audit(
     """
     from banjia.api import audit as run_audit
 
-    roots, options = _walk_options(paths, include, exclude, no_gitignore, max_file_size, jobs)
+    roots, options = _walk_options(paths, include, exclude, no_gitignore, max_file_size, jobs,
+                                   no_cache, cache_dir)
     if to is None and (rules or unsafe or fail_on is not None):
         _fail_usage("--rules, --unsafe and --fail-on judge call sites for a provider: pass --to ID as well")
     ruleset = _target_rules(to, rules, default_from_config=False)
@@ -270,6 +281,8 @@ def migrate(
     jobs: JobsOption = 0,
     since: SinceOption = None,
     no_progress: NoProgressOption = False,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Rewrite OpenAI SDK code for a provider's OpenAI-compatible endpoint, or its own SDK.
 
@@ -301,7 +314,8 @@ def migrate(
     """
     from banjia.api import migrate as run_migrate
 
-    roots, options = _walk_options(paths, include, exclude, no_gitignore, max_file_size, jobs)
+    roots, options = _walk_options(paths, include, exclude, no_gitignore, max_file_size, jobs,
+                                   no_cache, cache_dir)
     if interactive:
         _check_interactive(write, check, patch, patch_dir, report_format)
     ruleset = _target_rules(to, rules, default_from_config=True)
@@ -387,8 +401,10 @@ def _target_rules(to: str | None, extra: list[Path] | None, *, default_from_conf
         _fail_usage(str(error))
 
 
-def _walk_options(paths, include, exclude, no_gitignore: bool, max_file_size: int, jobs: int):
+def _walk_options(paths, include, exclude, no_gitignore: bool, max_file_size: int, jobs: int,
+                  no_cache: bool, cache_dir: Path | None):
     from banjia.api import AuditOptions
+    from banjia.cache import DEFAULT_DIRECTORY
 
     roots = paths or [Path(".")]
     for root in roots:
@@ -400,6 +416,7 @@ def _walk_options(paths, include, exclude, no_gitignore: bool, max_file_size: in
         max_bytes=max_file_size,
         use_gitignore=not no_gitignore,
         jobs=jobs,
+        cache_dir=None if no_cache else cache_dir or Path(DEFAULT_DIRECTORY),
     )
 
 

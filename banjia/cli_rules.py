@@ -13,24 +13,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
-from rich.cells import cell_len
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from banjia.rules.loader import (
-    RuleError,
-    builtin_ids,
-    load_builtin,
-    load_override_file,
-    load_rule_file,
-    resolve_rules,
-    ruleset_as_dict,
-)
-from banjia.rules.model import Action, NativeSdk, ParameterRule, RuleSet
+if TYPE_CHECKING:
+    from banjia.rules.model import NativeSdk, ParameterRule, RuleSet
+
+# Rule loading and rich are imported by the commands that use them: `banjia --help` and
+# `banjia audit` import this module too, and need neither.
 
 # The exit codes of banjia.cli: 0 success, 2 usage or configuration error.
 EXIT_OK = 0
@@ -72,6 +63,8 @@ def list_rules(output_format: FormatOption = OutputFormat.table) -> None:
 
       banjia rules list --format json | jq -r '.[].id'
     """
+    from banjia.rules.loader import RuleError, builtin_ids, load_builtin
+
     rulesets: list[RuleSet] = []
     failures: list[str] = []
     for provider in builtin_ids():
@@ -117,6 +110,8 @@ def show(
 
       banjia rules show zhipu --format json | jq '.parameters'
     """
+    from banjia.rules.loader import RuleError, resolve_rules, ruleset_as_dict
+
     try:
         ruleset = resolve_rules(provider, rules or ())
     except RuleError as error:
@@ -149,6 +144,8 @@ def check(
 
       banjia rules check --override our-models.toml
     """
+    from banjia.rules.loader import RuleError, load_override_file, load_rule_file
+
     load = load_override_file if override else load_rule_file
     all_ok = True
     for path in files:
@@ -233,6 +230,8 @@ def _ruleset_tables(ruleset: RuleSet, overrides: Sequence[Path]) -> list[_Table]
 
 
 def _details(rule: ParameterRule) -> str:
+    from banjia.rules.model import Action
+
     if rule.action is Action.CLAMP:
         if rule.minimum is not None and rule.maximum is not None:
             return f"{rule.minimum} .. {rule.maximum}"
@@ -247,6 +246,8 @@ def _details(rule: ParameterRule) -> str:
 
 
 def _print_tables(tables: list[_Table]) -> None:
+    from rich.console import Console
+
     console = Console(highlight=False)
     if console.is_terminal:
         for table in tables:
@@ -257,6 +258,9 @@ def _print_tables(tables: list[_Table]) -> None:
 
 def _rich_table(table: _Table):
     """Only the last column wraps: it holds the free text (notes, messages, URLs)."""
+    from rich.markup import escape
+    from rich.table import Table
+
     if not table.rows:
         return f"[bold]{escape(table.title)}[/]"
     rich_table = Table(title=escape(table.title) or None, title_justify="left", show_header=table.headers is not None)
@@ -270,6 +274,8 @@ def _rich_table(table: _Table):
 
 def _plain_table(table: _Table) -> str:
     """Columns aligned by display width (CJK names take two cells); no trailing spaces."""
+    from rich.cells import cell_len
+
     rows = ([table.headers] if table.headers else []) + table.rows
     lines = [table.title] if table.title else []
     if rows:

@@ -35,7 +35,7 @@ import banjia.api, banjia.writer
 from banjia.cli import main
 
 pause_after_write, pause_before_file = float(sys.argv[1]), float(sys.argv[2])
-write_file, migrate_file = banjia.writer.write_file_atomically, banjia.api.migrate_file
+write_file, migrate_contents = banjia.writer.write_file_atomically, banjia.api._migrate_contents
 
 def slow_write(*args):
     write_file(*args)
@@ -43,10 +43,10 @@ def slow_write(*args):
 
 def slow_migrate(*args):
     time.sleep(pause_before_file)
-    return migrate_file(*args)
+    return migrate_contents(*args)
 
 banjia.writer.write_file_atomically = slow_write
-banjia.api.migrate_file = slow_migrate
+banjia.api._migrate_contents = slow_migrate
 sys.argv = ["banjia", *sys.argv[3:]]
 main()
 """
@@ -138,7 +138,7 @@ def _start(root: Path, pause_after_write: float, pause_before_file: float, *argu
     (root.parent / "driver.py").write_text(DRIVER, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, str(root.parent / "driver.py"), str(pause_after_write), str(pause_before_file),
-               "migrate", ".", "--to", "qwen", "--write", "--no-progress", *arguments]
+               "migrate", ".", "--to", "qwen", "--write", "--no-progress", "--no-cache", *arguments]
     return subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
 

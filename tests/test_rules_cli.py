@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import banjia.cli_rules
+import banjia.rules.loader
 from banjia.cli import app
 from banjia.rules.loader import builtin_ids, load_builtin, ruleset_as_dict
 
@@ -70,7 +70,17 @@ def test_list_json(runner: CliRunner) -> None:
 
 
 def test_list_reports_a_broken_rule_file_and_still_lists_the_others(runner: CliRunner, monkeypatch) -> None:
-    monkeypatch.setattr(banjia.cli_rules, "builtin_ids", lambda: ["qwen", "ghost"])
+    real_ids, real_load = banjia.rules.loader.builtin_ids, banjia.rules.loader.load_builtin
+
+    def load_with_real_ids(provider: str):
+        monkeypatch.setattr(banjia.rules.loader, "builtin_ids", real_ids)
+        try:
+            return real_load(provider)
+        finally:
+            monkeypatch.setattr(banjia.rules.loader, "builtin_ids", lambda: ["qwen", "ghost"])
+
+    monkeypatch.setattr(banjia.rules.loader, "builtin_ids", lambda: ["qwen", "ghost"])
+    monkeypatch.setattr(banjia.rules.loader, "load_builtin", load_with_real_ids)
     result = runner.invoke(app, ["rules", "list", "-f", "json"])
     assert result.exit_code == 2
     assert [entry["id"] for entry in json.loads(result.stdout)] == ["qwen"]

@@ -61,11 +61,12 @@ _SNIPPET_LIMIT = 200
 
 def analyze_python(source: str, path: str) -> list[Finding]:
     """Parse `source` and return its findings. Raises libcst.ParserSyntaxError on bad code."""
-    return analyze_module(cst.parse_module(source), path)
+    return analyze_module(cst.parse_module(source), path, source)
 
 
-def analyze_module(module: cst.Module, path: str) -> list[Finding]:
-    return _Emitter.over(module, path).run()
+def analyze_module(module: cst.Module, path: str, source: str | None = None) -> list[Finding]:
+    """`source`, when given, is the text `module` was parsed from: it spares generating the code again."""
+    return _Emitter.over(module, path).run(source)
 
 
 @dataclass(frozen=True)
@@ -191,9 +192,9 @@ class _Emitter:
         module.visit(recorder)
         return cls(path, recorder, Resolver(recorder), module)
 
-    def run(self) -> list[Finding]:
+    def run(self, source: str | None = None) -> list[Finding]:
         self.collect()
-        return self._findings()
+        return self._findings(source)
 
     def collect(self) -> list[NodeFinding]:
         for node in self.events.imports:
@@ -208,9 +209,9 @@ class _Emitter:
             self._string(node)
         return self.pending
 
-    def _findings(self) -> list[Finding]:
+    def _findings(self, source: str | None) -> list[Finding]:
         positions = positions_of(self.module, (pending.node for pending in self.pending))
-        lines = self.module.code.splitlines() if self.pending else []
+        lines = (self.module.code if source is None else source).splitlines() if self.pending else []
         findings = []
         for pending in self.pending:
             p = positions[id(pending.node)]

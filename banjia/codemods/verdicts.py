@@ -40,7 +40,7 @@ def audit_python(source: str, path: str, rules: RuleSet, *, unsafe: bool = False
     Raises libcst.ParserSyntaxError on bad code, as the plain audit does.
     """
     module = cst.parse_module(source)
-    findings = analyze_module(module, path)
+    findings = analyze_module(module, path, source)
     if upgrade_legacy(source, path).text != source:
         # openai<1.0 code is judged on the whole migration (upgrade, then compat), whose
         # places are mapped back to the file's lines: attributed by line, not by node.
