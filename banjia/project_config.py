@@ -76,11 +76,18 @@ def _candidates(start: Path) -> Iterator[Path]:
 
 
 def _banjia_section(pyproject: Path) -> Any:
+    """The [tool.banjia] table, or None. A file that is not valid TOML is an error only
+    when it mentions the section: a broken pyproject.toml in a repository being audited
+    is one of the files the run reports on, not a reason to stop the run."""
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        text = pyproject.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError([f"{pyproject}: cannot read: {error}"]) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        if "banjia" not in text:
+            return None
         raise ConfigError([f"{pyproject}: invalid TOML: {error}"]) from None
     tool = data.get("tool")
     return tool.get("banjia") if isinstance(tool, dict) else None

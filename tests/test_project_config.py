@@ -113,6 +113,11 @@ def test_a_section_that_is_not_a_table(repo: Path) -> None:
     assert caught.value.errors == [f"{pyproject.resolve()}: tool.banjia: expected a table"]
 
 
+def test_invalid_toml_without_the_section_is_not_a_setting(repo: Path) -> None:
+    write(repo / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["openai<1"\n')
+    assert load_project_config(repo) == ProjectConfig()
+
+
 def test_invalid_toml_is_an_error_naming_the_file(repo: Path) -> None:
     pyproject = write(repo / "pyproject.toml", "[tool.banjia\n")
     with pytest.raises(ConfigError, match=rf"^{pyproject.resolve()}: invalid TOML: .*line 1"):
