@@ -43,6 +43,20 @@ def check_nesting(source: str) -> None:
 
     Code CPython cannot parse for any other reason passes: libcst decides about it.
     """
+    try:
+        parse_within_depth(source)
+    except (SyntaxError, ValueError) as error:
+        if isinstance(error, TooDeeplyNested):
+            raise
+        return
+
+
+def parse_within_depth(source: str) -> ast.Module:
+    """`ast.parse(source)`, or TooDeeplyNested for code libcst could not parse safely.
+
+    For callers that need CPython's verdict anyway (notebook cells): SyntaxError and
+    ValueError (null bytes) pass through.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning for old escape sequences
         try:
@@ -54,10 +68,10 @@ def check_nesting(source: str) -> None:
         except (SyntaxError, ValueError) as error:
             if "too many nested" in str(error):
                 raise TooDeeplyNested(f"too deeply nested to parse ({error.msg})") from None  # type: ignore[attr-defined]
-            return
-    depth = _depth(tree)
-    if depth > MAX_NESTING:
+            raise
+    if _depth(tree) > MAX_NESTING:
         raise TooDeeplyNested(f"too deeply nested to parse (more than {MAX_NESTING:,} levels)")
+    return tree
 
 
 def _depth(tree: ast.AST) -> int:

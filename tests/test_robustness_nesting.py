@@ -7,6 +7,7 @@ subprocess: a segmentation fault there fails the test instead of the test run.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -56,6 +57,28 @@ def test_generated_code_too_deep_to_parse_is_skipped_by_name_and_the_run_goes_on
     # one line each, however long: a log reader greps for the file name
     assert warnings == [f"warning: generated.py: too deeply nested to parse (more than {MAX_NESTING:,} levels)"]
     assert completed.stdout.count('"kind": "client"') == 24
+
+
+def test_a_notebook_cell_too_deep_to_parse_is_reported_and_the_other_cells_migrate(tmp_path: Path) -> None:
+    cells = [OPENAI_CLIENT, long_sum(20_000), 'client.chat.completions.create(model="gpt-4o", messages=[])\n']
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                           "source": source.splitlines(keepends=True)} for source in cells],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "deep.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    run = [sys.executable, "-m", "banjia"]
+    audited = subprocess.run([*run, "audit", ".", "--format", "json", "--no-cache"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120, env=_this_checkout())
+    findings = json.loads(audited.stdout)["files"][0]["findings"]
+    deep = [f for f in findings if f["kind"] == "unprocessable"]
+    assert [(f["cell"], f["message"]) for f in deep] == [
+        (1, f"cell 1 does not parse: too deeply nested to parse (more than {MAX_NESTING:,} levels)")]
+    assert {f["kind"] for f in findings} >= {"client", "call"}
+    migrated = subprocess.run([*run, "migrate", ".", "--to", "qwen", "--format", "json", "--no-cache"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120, env=_this_checkout())
+    assert migrated.returncode in (0, 1), migrated.stderr[-2000:]
+    report = json.loads(migrated.stdout)["files"][0]
+    assert any("cell 1 does not parse (too deeply nested" in note["message"] for note in report["notes"])
+    assert any("qwen" in change["message"] for change in report["changes"])
 
 
 def test_check_nesting_measures_syntax_levels() -> None:

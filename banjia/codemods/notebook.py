@@ -25,6 +25,7 @@ from json.decoder import scanstring
 
 from banjia.codemods.outcome import Outcome, PythonRewrite
 from banjia.model import Change, Note, Severity, Span
+from banjia.nesting import parse_within_depth
 from banjia.rules.model import RuleSet
 from banjia.scanners.notebook import load_notebook, python_of_cell
 
@@ -55,8 +56,8 @@ def migrate_notebook(text: str, path: str, rules: RuleSet, rewrite: PythonRewrit
         if python is None:
             continue  # a cell magic in another language (%%bash, %%writefile)
         try:
-            tree = ast.parse(python)
-        except (SyntaxError, ValueError, RecursionError) as error:
+            tree = parse_within_depth(python)
+        except (SyntaxError, ValueError) as error:
             line = getattr(error, "lineno", None) or 1
             column = getattr(error, "offset", None) or 1
             reason = getattr(error, "msg", None) or str(error) or type(error).__name__

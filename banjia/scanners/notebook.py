@@ -105,13 +105,16 @@ def scan_notebook(text: str, path: str) -> list[Finding]:
 
 
 def _syntax_problem(source: str) -> tuple[int, int, str] | None:
-    """(line, column, reason) when a cell is not Python; `ast` is far cheaper than libcst here."""
-    import ast
+    """(line, column, reason) when a cell is not Python, or nested too deeply for libcst;
+    `ast` is far cheaper than libcst here."""
+    from banjia.nesting import TooDeeplyNested, parse_within_depth
 
     try:
-        ast.parse(source)
+        parse_within_depth(source)
+    except TooDeeplyNested as error:
+        return 1, 1, str(error)
     except SyntaxError as error:
         return error.lineno or 1, error.offset or 1, error.msg
-    except (ValueError, RecursionError) as error:  # null bytes; absurd nesting
+    except ValueError as error:  # null bytes
         return 1, 1, str(error) or type(error).__name__
     return None
