@@ -167,10 +167,9 @@ def _migrate_native(
 
 
 def _declares_dependencies(shown: str) -> bool:
-    from banjia.scanners import scan_pipfile, scan_pyproject, scan_requirements, scan_setup_cfg, scan_setup_py
+    from banjia.scanners import DEPENDENCY_SCANNERS
 
-    dependency_scanners = (scan_pipfile, scan_pyproject, scan_requirements, scan_setup_cfg, scan_setup_py)
-    return any(scan in dependency_scanners for scan in scanners_for(shown))
+    return any(scan in DEPENDENCY_SCANNERS for scan in scanners_for(shown))
 
 
 def migrate_file(
