@@ -169,30 +169,26 @@ class _Editor:
 
     # -- quoted requirement strings (PEP 621 / PEP 735 lists, setup.py)
     def _add_string(self, openai: Finding) -> None:
-        quote, opening, closing = self._string_bounds(openai.span)
-        if quote is None:
-            self.manual(openai, f"add {self.sdk.requirement} here: the migrated code uses the {self.rules.name} SDK")
+        literal = self._literal(openai, f"add {self.sdk.requirement} here: the migrated code uses the "
+                                        f"{self.rules.name} SDK")
+        if literal is None:
             return
+        quote, line, _, end = literal
         line_number = openai.span.line
-        line = self.rewrite.line_text(line_number)
-        line_start = self.rewrite.offset(line_number, 1)
         if line.strip().startswith(quote) and line.rstrip().endswith(","):
             indent = line[: len(line) - len(line.lstrip())]
             self._insert_after_line(line_number, f"{indent}{quote}{self.sdk.requirement}{quote},")
             return
-        column = closing - line_start + 2
-        self.rewrite.replace(Span(line_number, column, line_number, column), f", {quote}{self.sdk.requirement}{quote}",
+        self.rewrite.replace(Span(line_number, end + 1, line_number, end + 1), f", {quote}{self.sdk.requirement}{quote}",
                              "dependency", self._added())
 
     def _remove_string(self, openai: Finding, why: str) -> None:
-        quote, opening, closing = self._string_bounds(openai.span)
-        if quote is None:
-            self.manual(openai, f"remove openai here: no migrated code imports it ({self.sdk.package} is declared)")
+        literal = self._literal(openai, f"remove openai here: no migrated code imports it ({self.sdk.package} is "
+                                        "declared)")
+        if literal is None:
             return
+        _, line, start, end = literal
         line_number = openai.span.line
-        line = self.rewrite.line_text(line_number)
-        line_start = self.rewrite.offset(line_number, 1)
-        start, end = opening - line_start, closing - line_start + 1  # columns of the literal, 0-based
         if line[:start].strip() == "" and _REST_OF_OWN_LINE.fullmatch(line[end:]):
             self._delete_line(line_number, why)
             return
@@ -205,6 +201,16 @@ class _Editor:
         elif after is not None:
             end += after.end()
         self.rewrite.replace(Span(line_number, start + 1, line_number, end + 1), "", "dependency", why)
+
+    def _literal(self, openai: Finding, otherwise: str) -> tuple[str, str, int, int] | None:
+        """(quote, its line, 0-based columns of the literal's start and end) of the string holding openai;
+        None, with `otherwise` as a note, for a literal this does not edit."""
+        quote, opening, closing = self._string_bounds(openai.span)
+        if quote is None:
+            self.manual(openai, otherwise)
+            return None
+        line_start = self.rewrite.offset(openai.span.line, 1)
+        return quote, self.rewrite.line_text(openai.span.line), opening - line_start, closing - line_start + 1
 
     def _string_bounds(self, name: Span) -> tuple[str | None, int, int]:
         """(quote, offset of the opening quote, offset of the closing quote) of the literal holding `name`;
