@@ -76,20 +76,25 @@ def audit(
     *,
     rules: RuleSet | None = None,
     unsafe: bool = False,
+    strategy: str = DEFAULT_STRATEGY,
 ) -> AuditResult:
     """Audit files and directories; `progress(done, total)` is called as files finish.
 
     With `rules`, every call site also gets its verdict for that provider (see
-    `banjia.codemods.verdicts`); `unsafe` judges as if `migrate --unsafe` were run.
+    `banjia.codemods.verdicts`), judged on `strategy`'s migration (ValueError, before
+    any file is read, when it cannot serve the provider); `unsafe` judges as if
+    `migrate --unsafe` were run.
     """
+    if rules is not None:
+        check_strategy(strategy, rules)
     candidates, skipped = discover_files(paths, options)
     cwd = Path.cwd()
-    tasks = [(c.path, display_path(c, cwd), options.use_prefilter, rules, unsafe) for c in candidates]
+    tasks = [(c.path, display_path(c, cwd), options.use_prefilter, rules, unsafe, strategy) for c in candidates]
     if options.cache_dir is None:
         results = list(_run(analyze_file, tasks, options.jobs, progress))
     else:
         cache = ResultCache(options.cache_dir, "audit", _rules_key(rules), f"unsafe={unsafe}",
-                            f"prefilter={options.use_prefilter}")
+                            f"prefilter={options.use_prefilter}", f"strategy={strategy}")
         results = _run_cached(_analyze_contents, tasks, options.jobs, progress, cache,
                               encode_audit, _cached_audit)
     results += [_skipped_result(s, cwd) for s in skipped]
@@ -100,6 +105,7 @@ def audit(
         files_scanned=len(candidates),
         files_parsed=sum(1 for _, parsed in results if parsed),
         target=rules.id if rules is not None else None,
+        strategy=strategy if rules is not None else None,
     )
 
 
@@ -161,10 +167,9 @@ def _migrate_native(
 
 
 def _declares_dependencies(shown: str) -> bool:
-    from banjia.scanners import scan_pipfile, scan_pyproject, scan_requirements, scan_setup_cfg, scan_setup_py
+    from banjia.scanners import DEPENDENCY_SCANNERS
 
-    dependency_scanners = (scan_pipfile, scan_pyproject, scan_requirements, scan_setup_cfg, scan_setup_py)
-    return any(scan in dependency_scanners for scan in scanners_for(shown))
+    return any(scan in DEPENDENCY_SCANNERS for scan in scanners_for(shown))
 
 
 def migrate_file(
@@ -330,24 +335,27 @@ def _size(path: Path) -> int:
 
 
 def analyze_file(
-    path: Path, shown: str, use_prefilter: bool = True, rules: RuleSet | None = None, unsafe: bool = False
+    path: Path, shown: str, use_prefilter: bool = True, rules: RuleSet | None = None, unsafe: bool = False,
+    strategy: str = DEFAULT_STRATEGY,
 ) -> tuple[FileResult, bool]:
-    """Analyse one file (judging its call sites for `rules`, if given); returns (result, whether it was parsed).
+    """Analyse one file (judging its call sites for `rules` under `strategy`, if given);
+    returns (result, whether it was parsed).
 
     Never raises.
     """
-    return _analyze_contents(_read(path), path, shown, use_prefilter, rules, unsafe)
+    return _analyze_contents(_read(path), path, shown, use_prefilter, rules, unsafe, strategy)
 
 
 def _analyze_contents(
-    data: bytes | str, path: Path, shown: str, use_prefilter: bool, rules: RuleSet | None, unsafe: bool
+    data: bytes | str, path: Path, shown: str, use_prefilter: bool, rules: RuleSet | None, unsafe: bool,
+    strategy: str = DEFAULT_STRATEGY,
 ) -> tuple[FileResult, bool]:
     if isinstance(data, str):
         return _failure(shown, data), False
     if use_prefilter and not may_hold_findings(data, shown):
         return FileResult(shown), False
     try:
-        findings = on_deep_stack(_analyze_bytes, data, shown, rules, unsafe)
+        findings = on_deep_stack(_analyze_bytes, data, shown, rules, unsafe, strategy)
     except (DecodeError, TooDeeplyNested) as error:
         return _failure(shown, str(error)), False
     except RecursionError:
@@ -361,7 +369,9 @@ def _cached_audit(value: dict, data: bytes, path: Path, shown: str) -> tuple[Fil
     return decode_audit(value, shown)
 
 
-def _analyze_bytes(data: bytes, shown: str, rules: RuleSet | None, unsafe: bool) -> list[Finding]:
+def _analyze_bytes(
+    data: bytes, shown: str, rules: RuleSet | None, unsafe: bool, strategy: str = DEFAULT_STRATEGY
+) -> list[Finding]:
     if shown.endswith(PYTHON_SUFFIXES):
         text, _ = read_text(data)
         check_nesting(text)
@@ -372,7 +382,7 @@ def _analyze_bytes(data: bytes, shown: str, rules: RuleSet | None, unsafe: bool)
         else:
             from banjia.codemods.verdicts import audit_python
 
-            findings = audit_python(text, shown, rules, unsafe=unsafe)
+            findings = audit_python(text, shown, rules, unsafe=unsafe, strategy=strategy)
         if shown.rsplit("/", 1)[-1] == "setup.py":
             findings += _scan_text(text, shown)
         return findings
@@ -383,11 +393,11 @@ def _analyze_bytes(data: bytes, shown: str, rules: RuleSet | None, unsafe: bool)
         findings = scan_notebook(text, shown)
         if rules is None:
             return findings
-        from banjia.codemods.compat import migrate_python
         from banjia.codemods.notebook import migrate_notebook
         from banjia.codemods.verdicts import outcome_verdicts
 
-        return outcome_verdicts(findings, migrate_notebook(text, shown, rules, migrate_python, unsafe=unsafe))
+        migrated = migrate_notebook(text, shown, rules, python_rewrite(strategy), unsafe=unsafe)
+        return outcome_verdicts(findings, migrated)
     return _scan_text(text, shown)
 
 

@@ -133,6 +133,15 @@ def _stops_cleanly_on_interrupt(command):
     return run
 
 
+class Strategy(str, enum.Enum):
+    compat = "compat"
+    native = "native"
+
+
+STRATEGY_HELP = ("compat: keep the openai SDK, use the provider's OpenAI-compatible endpoint; "
+                 "native: move to the provider's own SDK (zhipu, qwen, qianfan, doubao).")
+
+
 @app.command()
 @_stops_cleanly_on_interrupt
 def audit(
@@ -164,6 +173,9 @@ def audit(
         Optional[list[Path]], typer.Option("--rules", help="With --to: a rule file that adds to or overrides the provider's rules (repeatable).")
     ] = None,
     unsafe: Annotated[bool, typer.Option("--unsafe", help="With --to: judge as if unsafe fixes were applied.")] = False,
+    strategy: Annotated[
+        Optional[Strategy], typer.Option("--strategy", help=f"With --to: the migration to judge. {STRATEGY_HELP}")
+    ] = None,
     fail_on: Annotated[
         Optional[FailOn],
         typer.Option("--fail-on", help="With --to: exit 1 when a call site is manual (or blocked), or blocked."),
@@ -194,6 +206,8 @@ def audit(
 
       banjia audit . --to qwen --fail-on blocked  # what moving to Qwen takes, per call site
 
+      banjia audit . --to zhipu --strategy native  # ... onto Zhipu's own SDK
+
       banjia audit . --since origin/main --format github  # a pull request's files only
 
     With --to, [tool.banjia] rules and models apply as they do for migrate; the
@@ -203,17 +217,23 @@ def audit(
 
     roots, options = _walk_options(paths, include, exclude, no_gitignore, max_file_size, jobs,
                                    no_cache, cache_dir)
-    if to is None and (rules or unsafe or fail_on is not None):
-        _fail_usage("--rules, --unsafe and --fail-on judge call sites for a provider: pass --to ID as well")
+    if to is None and (rules or unsafe or fail_on is not None or strategy is not None):
+        _fail_usage("--rules, --unsafe, --strategy and --fail-on judge call sites for a provider: "
+                    "pass --to ID as well")
     ruleset = _target_rules(to, rules, default_from_config=False)
+    judged_on = (strategy or Strategy.compat).value
+    if ruleset is not None:
+        _check_strategy(judged_on, ruleset)
     roots = _changed_only(roots, options, since)
-    result = _with_progress(lambda progress: run_audit(roots, options, progress, rules=ruleset, unsafe=unsafe),
-                            not no_progress)
+    result = _with_progress(
+        lambda progress: run_audit(roots, options, progress, rules=ruleset, unsafe=unsafe, strategy=judged_on),
+        not no_progress,
+    )
     migration = None
     if ruleset is not None and report_format is ReportFormat.sarif:  # every automatic change becomes a fix
         from banjia.api import migrate as run_migrate
 
-        migration = run_migrate(roots, ruleset, options, unsafe=unsafe)
+        migration = run_migrate(roots, ruleset, options, unsafe=unsafe, strategy=judged_on)
     _emit(result, report_format.value, output, migration)
     _print_notices(result)
     raise typer.Exit(_exit_code(result, fail_on_findings, fail_on))
@@ -226,11 +246,6 @@ class MigrateFormat(str, enum.Enum):
     sarif = "sarif"
     github = "github"
     gitlab = "gitlab"
-
-
-class Strategy(str, enum.Enum):
-    compat = "compat"
-    native = "native"
 
 
 @app.command()
@@ -261,11 +276,7 @@ def migrate(
         bool, typer.Option("--allow-dirty", help="With --write: also write files git holds no copy of (uncommitted changes).")
     ] = False,
     unsafe: Annotated[bool, typer.Option("--unsafe", help="Also apply fixes marked unsafe in the rule file.")] = False,
-    strategy: Annotated[
-        Strategy,
-        typer.Option("--strategy", help="compat: keep the openai SDK, use the provider's OpenAI-compatible "
-                     "endpoint; native: move to the provider's own SDK (zhipu, qianfan, doubao)."),
-    ] = Strategy.compat,
+    strategy: Annotated[Strategy, typer.Option("--strategy", help=STRATEGY_HELP)] = Strategy.compat,
     report_format: Annotated[
         MigrateFormat,
         typer.Option(
@@ -321,12 +332,7 @@ def migrate(
     ruleset = _target_rules(to, rules, default_from_config=True)
     if ruleset is None:
         _fail_usage("no target provider: pass --to ID (see `banjia rules list`) or set [tool.banjia] to")
-    from banjia.codemods.strategies import check_strategy
-
-    try:
-        check_strategy(strategy.value, ruleset)
-    except ValueError as error:
-        _fail_usage(f"--strategy {strategy.value}: {error}")
+    _check_strategy(strategy.value, ruleset)
     roots = _changed_only(roots, options, since)
     result = _with_progress(
         lambda progress: run_migrate(roots, ruleset, options, unsafe=unsafe, strategy=strategy.value,
@@ -381,6 +387,16 @@ def _review_interactively(result, allow_dirty: bool) -> None:
     if written is None:
         raise typer.Exit(EXIT_INTERRUPTED)
     raise typer.Exit(EXIT_UNPROCESSABLE if result.errors else EXIT_OK)
+
+
+def _check_strategy(strategy: str, ruleset) -> None:
+    """A usage error (exit 2) when `strategy` cannot serve the provider: no file is read before it."""
+    from banjia.codemods.strategies import check_strategy
+
+    try:
+        check_strategy(strategy, ruleset)
+    except ValueError as error:
+        _fail_usage(f"--strategy {strategy}: {error}")
 
 
 def _target_rules(to: str | None, extra: list[Path] | None, *, default_from_config: bool):

@@ -115,6 +115,7 @@ class AuditResult:
     files_scanned: int  # files discovered and looked at (prefilter included)
     files_parsed: int  # files that passed the prefilter and were fully analysed
     target: str | None = None  # the provider id the sites were judged against (`audit --to`)
+    strategy: str | None = None  # the migration strategy they were judged on (with `target`)
 
     @property
     def findings(self) -> list[Finding]:

@@ -31,9 +31,9 @@ def analyses(monkeypatch) -> list[str]:
     seen: list[str] = []
     analyze = api._analyze_bytes
 
-    def counting(data, shown, rules, unsafe):
+    def counting(data, shown, *judging):
         seen.append(shown)
-        return analyze(data, shown, rules, unsafe)
+        return analyze(data, shown, *judging)
 
     monkeypatch.setattr(api, "_analyze_bytes", counting)
     return seen

@@ -36,7 +36,7 @@ def test_to_judges_every_site(repo: Path) -> None:
 
 def test_the_table_shows_the_tally(repo: Path) -> None:
     result = CliRunner().invoke(app, ["audit", ".", "--to", "qwen"])
-    assert "Call sites for qwen: 2 auto, 1 auto-with-notes, 0 manual, 0 blocked." in result.stdout
+    assert "Call sites for qwen (compat): 2 auto, 1 auto-with-notes, 0 manual, 0 blocked." in result.stdout
 
 
 @pytest.mark.parametrize("threshold, code", [("blocked", 1), ("manual", 1)])
@@ -92,3 +92,85 @@ def test_unsafe_judges_as_if_unsafe_fixes_were_applied(repo: Path) -> None:
     bold = CliRunner().invoke(app, ["audit", ".", "--to", "minimax", "--unsafe", "-f", "json"])
     assert summary(cautious)["verdicts"]["manual"] == 1
     assert summary(bold)["verdicts"] == {"auto": 1, "auto-with-notes": 1, "manual": 0, "blocked": 0}
+
+
+# ---------------------------------------------------------------- --strategy
+SEED = "from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model='gpt-4o', messages=[], seed=3)\n"
+RAW = "client.with_raw_response.chat.completions.create(model='gpt-4o', messages=[])\n"
+
+
+def site_verdicts(result) -> list[tuple[str, str, list[str]]]:
+    """(kind, verdict, reasons) of every judged site, in file order."""
+    return [(f["kind"], f["data"]["verdict"], f["data"]["verdict_reasons"])
+            for file in json.loads(result.stdout)["files"] for f in file["findings"] if "verdict" in f["data"]]
+
+
+def test_native_judges_a_keyword_the_sdk_rejects_as_removed_with_notes(repo: Path) -> None:
+    (repo / "app.py").write_text(SEED, encoding="utf-8")
+    compat = CliRunner().invoke(app, ["audit", ".", "--to", "doubao", "-f", "json", "--no-cache"])
+    native = CliRunner().invoke(app, ["audit", ".", "--to", "doubao", "--strategy", "native", "-f", "json",
+                                      "--no-cache"])
+    assert site_verdicts(compat) == [
+        ("client", "auto", []),
+        ("call", "manual", ["seed: the Ark SDK has no seed parameter; whether the server honours it is U"]),
+    ]
+    assert site_verdicts(native) == [
+        ("client", "auto", []),
+        ("call", "auto-with-notes", ["seed removed (volcengine-ark-runtime raises TypeError on it)"]),
+    ]
+    assert (summary(compat)["strategy"], summary(native)["strategy"]) == ("compat", "native")
+
+
+def test_native_judges_a_call_kept_on_the_compatible_endpoint_manual_with_its_reason(repo: Path) -> None:
+    (repo / "app.py").write_text(SEED.replace(", seed=3", "") + RAW, encoding="utf-8")
+    result = CliRunner().invoke(app, ["audit", ".", "--to", "zhipu", "--strategy", "native", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert site_verdicts(result)[2] == (
+        "call", "manual", ["kept on the OpenAI-compatible endpoint: with_raw_response is an openai SDK feature"])
+    compat = CliRunner().invoke(app, ["audit", ".", "--to", "zhipu", "-f", "json"])
+    assert [verdict for _, verdict, _ in site_verdicts(compat)] == ["auto", "auto", "auto"]
+
+
+def test_native_qwen_is_judged_on_the_dashscope_rewrite(repo: Path) -> None:
+    (repo / "app.py").write_text(SEED.replace(", seed=3", ""), encoding="utf-8")
+    native = CliRunner().invoke(app, ["audit", ".", "--to", "qwen", "--strategy", "native", "-f", "json"])
+    [(_, client, client_reasons), (_, call, call_reasons)] = site_verdicts(native)
+    assert (client, call) == ("auto-with-notes", "manual")
+    assert client_reasons == ["`client` is gone: code elsewhere that imports or reads it must call dashscope instead"]
+    assert call_reasons[0].startswith("DashScope returns a failed call as a response")
+    compat = CliRunner().invoke(app, ["audit", ".", "--to", "qwen", "-f", "json"])
+    assert site_verdicts(compat) == [("client", "auto", []), ("call", "auto", [])]
+
+
+def test_the_cache_keeps_the_strategies_apart(repo: Path) -> None:
+    (repo / "app.py").write_text(SEED, encoding="utf-8")
+    first = CliRunner().invoke(app, ["audit", ".", "--to", "doubao", "-f", "json"])
+    native = CliRunner().invoke(app, ["audit", ".", "--to", "doubao", "--strategy", "native", "-f", "json"])
+    again = CliRunner().invoke(app, ["audit", ".", "--to", "doubao", "-f", "json"])
+    assert site_verdicts(native)[1][1] == "auto-with-notes"
+    assert site_verdicts(first) == site_verdicts(again)
+    assert site_verdicts(again)[1][1] == "manual"
+
+
+def test_reports_name_the_strategy(repo: Path) -> None:
+    table = CliRunner().invoke(app, ["audit", ".", "--to", "zhipu", "--strategy", "native"])
+    assert "Call sites for zhipu (native): 2 auto, 1 auto-with-notes, 0 manual, 0 blocked." in table.stdout
+    markdown = CliRunner().invoke(app, ["audit", ".", "--to", "zhipu", "-f", "markdown"])
+    assert "**Call sites for `zhipu` (compat):**" in markdown.stdout
+    sarif = CliRunner().invoke(app, ["audit", ".", "--to", "zhipu", "--strategy", "native", "-f", "sarif"])
+    assert json.loads(sarif.stdout)["runs"][0]["properties"] == {"target": "zhipu", "strategy": "native"}
+    plain = CliRunner().invoke(app, ["audit", ".", "-f", "sarif"])
+    assert "properties" not in json.loads(plain.stdout)["runs"][0]
+
+
+@pytest.mark.parametrize("provider", ["deepseek", "moonshot"])
+def test_native_for_a_provider_without_an_sdk_is_a_usage_error(repo: Path, provider: str) -> None:
+    result = CliRunner().invoke(app, ["audit", ".", "--to", provider, "--strategy", "native"])
+    assert result.exit_code == 2
+    assert f"--strategy native: {provider} (" in result.stderr
+
+
+def test_strategy_without_to_is_a_usage_error(repo: Path) -> None:
+    result = CliRunner().invoke(app, ["audit", ".", "--strategy", "compat"])
+    assert result.exit_code == 2
+    assert "pass --to ID as well" in result.stderr

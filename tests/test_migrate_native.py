@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from banjia.api import migrate
+from banjia.api import migrate, migrate_file
 from banjia.cli import app
 from banjia.codemods.dependencies import SdkDependency, imports_openai
 from banjia.codemods.native import migrate_native
+from banjia.codemods.sdk_requirement import raised_spec
 from banjia.codemods.text_files import migrate_text_file
+from banjia.model import Severity
 from banjia.rules.loader import load_builtin
 
 ZHIPU = load_builtin("zhipu")
@@ -82,12 +84,108 @@ def test_dependency_files_declare_the_sdk(path: str, before: str, keep: bool, af
     assert outcome.text == after
 
 
-def test_formats_without_an_edit_get_a_note() -> None:
-    text = "[tool.poetry.dependencies]\nopenai = \"^1.3\"\n"
-    outcome = migrate_text_file(text, "pyproject.toml", ZHIPU, sdk=SdkDependency("zhipuai", "zhipuai>=2.1.5", False))
+# Fixture pairs: tests/fixtures/<provider>-native/files/{replace,keep}/<name> becomes <name>.fixed
+# (none: unchanged) when no migrated code imports openai (replace) or some still does (keep).
+FIXTURES = Path(__file__).parent / "fixtures"
+DEPENDENCY_CASES = sorted(path for path in FIXTURES.glob("*-native/files/*/*") if path.suffix != ".fixed")
+
+
+def migrate_dependency_file(tmp_path: Path, name: str, data: bytes, provider: str, keep_openai: bool) -> bytes:
+    rules = load_builtin(provider)
+    (tmp_path / name).write_bytes(data)
+    sdk = SdkDependency(rules.native.package, rules.native.requirement, keep_openai)
+    file = migrate_file(tmp_path / name, name, rules, strategy="native", sdk=sdk)
+    assert file.error is None, file.error
+    return file.after.encode(file.encoding) if file.before else data  # nothing to migrate: not even read
+
+
+@pytest.mark.parametrize("case", DEPENDENCY_CASES, ids=lambda p: f"{p.parts[-4]}-{p.parent.name}-{p.name}")
+def test_dependency_file_fixture(case: Path, tmp_path: Path) -> None:
+    provider = case.parts[-4].removesuffix("-native")
+    keep_openai = case.parent.name == "keep"
+    fixed = case.with_name(case.name + ".fixed")
+    expected = fixed.read_bytes() if fixed.exists() else case.read_bytes()
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    assert migrate_dependency_file(tmp_path / "first", case.name, case.read_bytes(), provider, keep_openai) == expected
+    again = migrate_dependency_file(tmp_path / "second", case.name, expected, provider, keep_openai)
+    assert again == expected, "not idempotent"
+
+
+def test_the_dependency_fixtures_cover_every_dialect_both_ways() -> None:
+    names = {(case.parent.name, case.name) for case in DEPENDENCY_CASES}
+    for mode in ("replace", "keep"):
+        assert {(mode, name) for name in ("requirements.txt", "pyproject.toml", "Pipfile", "setup.cfg", "setup.py")} \
+            <= names
+
+
+@pytest.mark.parametrize("spec, raised", [
+    (">=2.0", ">=2.1.5"), ("==2.1.0", ">=2.1.5"), (">=2.0,<3", ">=2.1.5,<3"), ("^2.0", ">=2.1.5"),
+    ("~=2.0", ">=2.1.5"), ("<2", ">=2.1.5"), ("<3", ">=2.1.5,<3"), (">=2.0,!=2.0.3", ">=2.1.5,!=2.0.3"),
+    (">=2.1.5", None), ("==2.2", None), ("^3.0", None), (">=2.1.5.20250825", None), ("", None), ("*", None),
+])
+def test_a_declared_sdk_gets_the_floor_only_when_it_allows_older_releases(spec: str, raised: str | None) -> None:
+    assert raised_spec(spec, "2.1.5") == raised
+
+
+def test_the_floor_compares_release_segments_by_number() -> None:
+    assert raised_spec(">=2.1.5", "2.1.5.20250825") == ">=2.1.5.20250825"
+    assert raised_spec(">=2.10", "2.9") is None
+
+
+def declare(name: str, text: str, keep: bool):
+    return migrate_text_file(text, name, ZHIPU, sdk=SdkDependency("zhipuai", "zhipuai>=2.1.5", keep))
+
+
+def test_a_hash_pinned_requirements_file_gets_a_note_not_an_edit() -> None:
+    text = "openai==1.55.3 \\\n    --hash=sha256:ab\n"
+    outcome = declare("requirements.txt", text, False)
     assert outcome.text == text
-    assert [note.message for note in outcome.notes] == [
-        "replace openai with zhipuai>=2.1.5 here: the migrated code uses the Zhipu AI (GLM) SDK"]
+    [note] = outcome.notes
+    assert note.severity is Severity.MANUAL and "pins hashes" in note.message
+
+
+@pytest.mark.parametrize("name, text", [
+    ("pyproject.toml", '[tool.poetry.dependencies]\nopenai = { git = "https://github.com/openai/openai-python" }\n'),
+    ("requirements.txt", "-e git+https://github.com/openai/openai-python#egg=openai\n"),
+    ("setup.py", 'setup(install_requires=[f"openai>={V}", """openai"""])\n'),
+])
+def test_declarations_it_cannot_edit_get_a_note(name: str, text: str) -> None:
+    outcome = declare(name, text, False)
+    assert outcome.text == text
+    assert outcome.notes and all(note.severity is Severity.MANUAL and "zhipuai>=2.1.5" in note.message
+                                 for note in outcome.notes)
+
+
+@pytest.mark.parametrize("before, after", [
+    ('x = ["zhipuai", "openai"]\n', 'x = ["zhipuai"]\n'),
+    ('x = ["openai", "zhipuai"]\n', 'x = ["zhipuai"]\n'),
+    ('x = ["a", "openai", "zhipuai"]\n', 'x = ["a", "zhipuai"]\n'),
+    ('x = [\n    "zhipuai",\n    "openai",  # old\n]\n', 'x = [\n    "zhipuai",\n]\n'),
+])
+def test_openai_leaves_a_list_that_declares_the_sdk(before: str, after: str) -> None:
+    text = "[project]\n" + before.replace("x =", "dependencies =")
+    expected = "[project]\n" + after.replace("x =", "dependencies =")
+    assert declare("pyproject.toml", text, False).text == expected
+
+
+def test_a_file_without_openai_is_left_alone_even_if_it_declares_an_old_sdk() -> None:
+    text = "zhipuai==2.0\nrequests\n"
+    outcome = declare("requirements.txt", text, False)
+    assert outcome.text == text and not outcome.changes and not outcome.notes
+
+
+def test_a_whole_project_declares_the_sdk_in_every_dependency_format(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(CHAT, encoding="utf-8")
+    (tmp_path / "setup.py").write_text('from setuptools import setup\n\nsetup(install_requires=["openai>=1.40"])\n',
+                                       encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.poetry.dependencies]\nopenai = "^1.40"\n', encoding="utf-8")
+    (tmp_path / "Pipfile").write_bytes(b'[packages]\r\nopenai = "*"\r\n')
+    result = migrate([tmp_path], ZHIPU, strategy="native")
+    after = {Path(f.path).name: f.after for f in result.files}
+    assert after["setup.py"] == 'from setuptools import setup\n\nsetup(install_requires=["zhipuai>=2.1.5.20250825"])\n'
+    assert after["pyproject.toml"] == '[tool.poetry.dependencies]\nzhipuai = ">=2.1.5.20250825"\n'
+    assert after["Pipfile"] == '[packages]\r\nzhipuai = ">=2.1.5.20250825"\r\n'
 
 
 def _project(tmp_path: Path, code: str) -> Path:

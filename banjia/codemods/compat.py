@@ -108,9 +108,14 @@ class DryRun:
     notes: list[tuple[cst.CSTNode, Severity, str, str]]  # (node, severity, message, rule)
 
 
-def plan_python(module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False) -> DryRun:
-    """Plan the compat rewrite of an already parsed module, as `migrate_python` does, without applying it."""
-    plan = _Planner(module, path, rules, unsafe)
+def plan_python(
+    module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False, planner: type[_Planner] | None = None
+) -> DryRun:
+    """Plan the rewrite of an already parsed module, as `migrate_python` does, without applying it.
+
+    `planner`: another strategy's planner (see `migrate_with`); the compat one by default.
+    """
+    plan = (planner or _Planner)(module, path, rules, unsafe)
     findings = analyze_nodes(module, path)
     plan.plan(findings)
     return DryRun(findings, plan.changes, plan.notes)

@@ -40,7 +40,7 @@ _SPEC_AFTER_NAME = re.compile(
     rf"[ \t]*(?:\[[^\]\n]*\])?[ \t]*\(?[ \t]*(?P<spec>{_PEP440_CLAUSE}(?:[ \t]*,[ \t]*{_PEP440_CLAUSE})*)"
 )
 # One clause of a PEP 440 specifier or a Poetry constraint (`^0.28`, `~0.28`, `0.28.1`).
-_CLAUSE = re.compile(rf"(?P<op>\^|~=|~|===|==|!=|<=|>=|<|>)?[ \t]*(?P<version>{_VERSION}|\*)")
+CONSTRAINT_CLAUSE = re.compile(rf"(?P<op>\^|~=|~|===|==|!=|<=|>=|<|>)?[ \t]*(?P<version>{_VERSION}|\*)")
 _LOCK_HINT = {
     "pyproject": "regenerate the lock file if the project has one (poetry lock, uv lock, pdm lock)",
     "pipfile": "regenerate Pipfile.lock (pipenv lock)",
@@ -59,7 +59,7 @@ def only_before_v1(constraint: str) -> bool:
 
 def raise_openai_pins(rewrite: TextRewrite, findings: list[Finding], rules: RuleSet) -> None:
     """Raise every pre-1.0 openai pin among `findings` (DEPENDENCY findings of this file)."""
-    normalized: _NormalizedToml | None = None
+    normalized: NormalizedToml | None = None
     lock_noted = False
     for finding in findings:
         if finding.kind is not Kind.DEPENDENCY or finding.data["package"] != "openai":
@@ -73,13 +73,13 @@ def raise_openai_pins(rewrite: TextRewrite, findings: list[Finding], rules: Rule
                          f"use; this file pins hashes, so regenerate it with openai{RAISED_SPEC}",
                          f"{rules.id}:dependency:openai")
             continue
-        if _is_package_table(finding):
-            normalized = normalized or _NormalizedToml(rewrite.text)
+        if is_package_table(finding):
+            normalized = normalized or NormalizedToml(rewrite.text)
             spans = normalized.version_spans(finding.span)
         else:
-            spans = _spec_after_name(rewrite, finding.span)
+            spans = spec_after_name(rewrite, finding.span)
         for span in spans:
-            old = _span_text(rewrite, span)
+            old = span_text(rewrite, span)
             rewrite.replace(span, RAISED_SPEC, "dependency",
                             f"openai {old} -> {RAISED_SPEC}: the migrated code needs the v1 SDK")
         hint = _LOCK_HINT.get(file_type)
@@ -90,13 +90,13 @@ def raise_openai_pins(rewrite: TextRewrite, findings: list[Finding], rules: Rule
 
 
 def _alternative_before_v1(constraint: str) -> bool:
-    return any(_clause_before_v1(m["op"] or "==", m["version"]) for m in _CLAUSE.finditer(constraint))
+    return any(_clause_before_v1(m["op"] or "==", m["version"]) for m in CONSTRAINT_CLAUSE.finditer(constraint))
 
 
 def _clause_before_v1(op: str, version: str) -> bool:
     if version == "*":
         return False
-    release = _release(version)
+    release = release_of(version)
     if not release:
         return False
     major_zero = release[0] == 0
@@ -111,7 +111,7 @@ def _clause_before_v1(op: str, version: str) -> bool:
     return False  # `>`, `>=`, `!=` never exclude all of 1.x
 
 
-def _release(version: str) -> tuple[int, ...]:
+def release_of(version: str) -> tuple[int, ...]:
     """The leading numeric release segment: `0.28.1rc1` -> (0, 28, 1); wildcards end it."""
     parts = []
     for piece in version.lstrip("vV").split("."):
@@ -124,12 +124,12 @@ def _release(version: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def _is_package_table(finding: Finding) -> bool:
+def is_package_table(finding: Finding) -> bool:
     """Poetry's and Pipfile's `openai = "^0.28"` tables, as opposed to PEP 508 strings."""
     return finding.data["file_type"] == "pipfile" or finding.data["section"].startswith("tool.poetry.")
 
 
-def _spec_after_name(rewrite: TextRewrite, name: Span) -> list[Span]:
+def spec_after_name(rewrite: TextRewrite, name: Span) -> list[Span]:
     """The specifier that follows a requirement's name on its line, or nothing."""
     line = rewrite.line_text(name.end_line)
     match = _SPEC_AFTER_NAME.match(line, name.end_column - 1)
@@ -138,11 +138,11 @@ def _spec_after_name(rewrite: TextRewrite, name: Span) -> list[Span]:
     return [Span(name.end_line, match.start("spec") + 1, name.end_line, match.end("spec") + 1)]
 
 
-def _span_text(rewrite: TextRewrite, span: Span) -> str:
+def span_text(rewrite: TextRewrite, span: Span) -> str:
     return rewrite.text[rewrite.offset(span.line, span.column) : rewrite.offset(span.end_line, span.end_column)]
 
 
-class _NormalizedToml:
+class NormalizedToml:
     """The keys and strings of a TOML text, located in the scanners' normalised copy."""
 
     def __init__(self, text: str) -> None:
@@ -151,17 +151,25 @@ class _NormalizedToml:
 
     def version_spans(self, key_span: Span) -> list[Span]:
         """Spans of the pre-1.0 version strings of the package whose key is at `key_span`."""
-        start = self.index.offset(key_span.line, key_span.column)
-        key = next((e for e in self.events if isinstance(e, TomlKey) and e.start == start), None)
+        key = self.key_at(key_span)
         if key is None:
             return []
-        return [
-            self.index.span(event.offsets[0], event.offsets[-1])
-            for event in self.events
-            if isinstance(event, TomlString)
-            and event.path in (key.path, (*key.path, "version"))
-            and only_before_v1(event.value)
-        ]
+        return [self.string_span(event) for event in self.version_strings(key) if only_before_v1(event.value)]
+
+    def key_at(self, key_span: Span) -> TomlKey | None:
+        start = self.index.offset(key_span.line, key_span.column)
+        return next((e for e in self.events if isinstance(e, TomlKey) and e.start == start), None)
+
+    def strings_under(self, key: TomlKey) -> list[TomlString]:
+        """The strings of a package's value: its version, or those of its table(s)."""
+        return [e for e in self.events if isinstance(e, TomlString) and e.path[: len(key.path)] == key.path]
+
+    def version_strings(self, key: TomlKey) -> list[TomlString]:
+        return [e for e in self.strings_under(key) if e.path in (key.path, (*key.path, "version"))]
+
+    def string_span(self, string: TomlString) -> Span:
+        """The string's characters, between its quotes."""
+        return self.index.span(string.offsets[0], string.offsets[-1])
 
 
 # ---------------------------------------------------------------- the native strategy's SDK
@@ -177,6 +185,15 @@ class SdkDependency:
     requirement: str  # "zhipuai>=2.1.5"
     keep_openai: bool
 
+    @property
+    def spec(self) -> str:
+        """`>=2.1.5`: the floor as every dependency format writes it (rule files pin `name>=version`)."""
+        return f">={self.floor}"
+
+    @property
+    def floor(self) -> str:
+        return self.requirement.partition(">=")[2].strip()
+
 
 _PYTHON_IMPORTS_OPENAI = re.compile(r"^[ \t]*(?:from[ \t]+openai[ \t.]|import[ \t][^\n#]*(?<![\w.])openai\b(?!\.))",
                                     re.MULTILINE)
@@ -191,67 +208,3 @@ def imports_openai(text: str, path: str) -> bool:
             return True  # not readable: assume it does, so openai is not removed on a guess
         text = "\n".join("".join(cell.get("source", "")) for cell in cells if cell.get("cell_type") == "code")
     return _PYTHON_IMPORTS_OPENAI.search(text) is not None
-
-
-def add_sdk_requirement(rewrite: TextRewrite, findings: list[Finding], rules: RuleSet, sdk: SdkDependency) -> None:
-    """Declare the provider SDK where openai is declared: next to it, or in its place when nothing imports openai.
-
-    requirements files and PEP 621 / PEP 735 lists are edited; other formats get a note.
-    """
-    if re.search(rf"(?<![\w.-]){re.escape(sdk.package)}(?![\w-])", rewrite.text, re.IGNORECASE):
-        return  # already declared
-    for finding in findings:
-        if finding.kind is not Kind.DEPENDENCY or finding.data["package"] != "openai":
-            continue
-        file_type = finding.data["file_type"]
-        if file_type == "requirements":
-            _requirement_line(rewrite, finding.span, sdk)
-        elif file_type == "pyproject" and not _is_package_table(finding):
-            _requirement_string(rewrite, finding.span, sdk)
-        else:
-            verb = "add" if sdk.keep_openai else "replace openai with"
-            rewrite.note(finding.span, Severity.MANUAL, f"{verb} {sdk.requirement} here: the migrated code uses "
-                         f"the {rules.name} SDK", f"{rules.id}:dependency:{sdk.package}")
-        return
-
-
-def _requirement_line(rewrite: TextRewrite, name: Span, sdk: SdkDependency) -> None:
-    if sdk.keep_openai:
-        end = Span(name.line, len(rewrite.line_text(name.line)) + 1, name.line, len(rewrite.line_text(name.line)) + 1)
-        rewrite.replace(end, rewrite.line_end + sdk.requirement, "dependency",
-                        f"{sdk.requirement} added: the migrated code uses it (openai stays: code still imports it)")
-        return
-    _replace_openai(rewrite, name, sdk)
-
-
-def _requirement_string(rewrite: TextRewrite, name: Span, sdk: SdkDependency) -> None:
-    if not sdk.keep_openai:
-        _replace_openai(rewrite, name, sdk)
-        return
-    line = rewrite.line_text(name.line)
-    start = rewrite.offset(name.line, name.column)
-    quote = rewrite.text[start - 1]
-    close = rewrite.text.index(quote, start)
-    own_line = line.strip().startswith(quote) and line.rstrip().endswith(",")
-    if own_line:
-        indent = line[: len(line) - len(line.lstrip())]
-        column = len(line) + 1
-        addition = f"{rewrite.line_end}{indent}{quote}{sdk.requirement}{quote},"
-    else:
-        column = close - rewrite.offset(name.line, 1) + 2
-        addition = f", {quote}{sdk.requirement}{quote}"
-    rewrite.replace(Span(name.line, column, name.line, column), addition, "dependency",
-                    f"{sdk.requirement} added: the migrated code uses it (openai stays: code still imports it)")
-
-
-def _replace_openai(rewrite: TextRewrite, name: Span, sdk: SdkDependency) -> None:
-    """The requirement's name, extras and version become the SDK's; markers and comments stay."""
-    line = rewrite.line_text(name.line)
-    spec = _SPEC_AFTER_NAME.match(line, name.end_column - 1)
-    extras = _EXTRAS.match(line, name.end_column - 1)
-    end = spec.end("spec") if spec else extras.end() if extras else name.end_column - 1
-    rewrite.replace(Span(name.line, name.column, name.line, end + 1), sdk.requirement, "dependency",
-                    f"openai -> {sdk.requirement}: no migrated code imports openai any more")
-
-
-_EXTRAS = re.compile(r"[ \t]*\[[^\]\n]*\]")

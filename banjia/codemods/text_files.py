@@ -9,9 +9,10 @@ in one pass and every other byte stays as it was.
 from __future__ import annotations
 
 from banjia.codemods.config_models import map_config_models
-from banjia.codemods.dependencies import SdkDependency, add_sdk_requirement, raise_openai_pins
+from banjia.codemods.dependencies import SdkDependency, raise_openai_pins
 from banjia.codemods.env_files import add_provider_variables, is_env_template
 from banjia.codemods.outcome import Outcome
+from banjia.codemods.sdk_requirement import declare_sdk
 from banjia.codemods.text_edits import TextRewrite
 from banjia.rules.model import RuleSet
 from banjia.scanners import scan_env_file, scanners_for
@@ -28,7 +29,7 @@ def migrate_text_file(text: str, path: str, rules: RuleSet, *, sdk: SdkDependenc
     if sdk is None or sdk.keep_openai:
         raise_openai_pins(rewrite, findings, rules)
     if sdk is not None:
-        add_sdk_requirement(rewrite, findings, rules, sdk)
+        declare_sdk(rewrite, findings, rules, sdk)
     is_env_file = scan_env_file in scanners
     if is_env_file:
         add_provider_variables(rewrite, findings, rules)

@@ -1,6 +1,7 @@
-"""Per-site verdicts for `audit --to`: how much of each call site the compat rewrite handles.
+"""Per-site verdicts for `audit --to`: how much of each call site a migration strategy handles.
 
-The verdict is read off the compat planner's own dry run, never re-derived: a site's
+The verdict is read off the strategy's planner's own dry run (compat's, or the native
+SDK's: a call kept on the compatible endpoint is `manual` with its reason), never re-derived: a site's
 changes and notes are those planned on its node or on a node inside it (a model
 literal, a keyword argument), and a site nested in another one (a client built inside
 a call's arguments) keeps its own. Notes decide by severity; of the changes, those a
@@ -17,8 +18,9 @@ import dataclasses
 import libcst as cst
 
 from banjia.codemods.analyzer import NodeFinding, analyze_module
-from banjia.codemods.compat import migrate_python, plan_python
+from banjia.codemods.compat import _Planner, plan_python
 from banjia.codemods.legacy import upgrade_legacy
+from banjia.codemods.strategies import DEFAULT_STRATEGY, check_strategy, python_rewrite
 from banjia.codemods.outcome import Outcome
 from banjia.codemods.positions import positions_of
 from banjia.model import Finding, Kind, Severity, Span, Verdict
@@ -34,24 +36,30 @@ _VERDICT_OF_SEVERITY = {
 SiteVerdicts = dict[tuple[Kind, Span], tuple[Verdict, list[str]]]
 
 
-def audit_python(source: str, path: str, rules: RuleSet, *, unsafe: bool = False) -> list[Finding]:
+def audit_python(
+    source: str, path: str, rules: RuleSet, *, unsafe: bool = False, strategy: str = DEFAULT_STRATEGY
+) -> list[Finding]:
     """The audit findings of `source`, each call site carrying its verdict for `rules`' provider.
 
-    Raises libcst.ParserSyntaxError on bad code, as the plain audit does.
+    Raises libcst.ParserSyntaxError on bad code, as the plain audit does; ValueError
+    when `strategy` cannot serve the provider.
     """
     module = cst.parse_module(source)
     findings = analyze_module(module, path, source)
     if upgrade_legacy(source, path).text != source:
         # openai<1.0 code is judged on the whole migration (upgrade, then compat), whose
         # places are mapped back to the file's lines: attributed by line, not by node.
-        return outcome_verdicts(findings, migrate_python(source, path, rules, unsafe=unsafe), by_line=True)
-    verdicts = site_verdicts(module, path, rules, unsafe=unsafe)
+        migrated = python_rewrite(strategy)(source, path, rules, unsafe=unsafe)
+        return outcome_verdicts(findings, migrated, by_line=True)
+    verdicts = site_verdicts(module, path, rules, unsafe=unsafe, strategy=strategy)
     return [_judged(finding, verdicts) for finding in findings]
 
 
-def site_verdicts(module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False) -> SiteVerdicts:
+def site_verdicts(
+    module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False, strategy: str = DEFAULT_STRATEGY
+) -> SiteVerdicts:
     """(kind, span) of every call site -> its verdict and the messages behind it."""
-    dry = plan_python(module, path, rules, unsafe=unsafe)
+    dry = plan_python(module, path, rules, unsafe=unsafe, planner=strategy_planner(strategy, rules))
     sites = [finding for finding in dry.findings if is_site(finding.kind, finding.data)]
     owners = _Owners.of(module, sites)
     reasons: list[list[tuple[Verdict, str]]] = [[] for _ in sites]
@@ -72,6 +80,16 @@ def site_verdicts(module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool
         p = positions[id(site.node)]
         verdicts[(site.kind, Span(p.line, p.column, p.end_line, p.end_column))] = _verdict_of(found)
     return verdicts
+
+
+def strategy_planner(strategy: str, rules: RuleSet) -> type[_Planner]:
+    """The planner whose dry run judges the sites; ValueError when `strategy` cannot serve the provider."""
+    check_strategy(strategy, rules)
+    if strategy == "native":
+        from banjia.codemods.native import native_planner
+
+        return native_planner(rules)
+    return _Planner
 
 
 def is_site(kind: Kind, data: dict) -> bool:

@@ -5,7 +5,8 @@ sorted, so the same audit always gives the same bytes whatever order the workers
 finished in.
 
 Schema version 1; fields added since are additive. With `audit --to ID`: `summary.target`
-is the provider id (null without --to), `summary.verdicts` counts call sites per verdict
+is the provider id (null without --to), `summary.strategy` the migration strategy the
+sites were judged on (`compat` or `native`; null without --to), `summary.verdicts` counts call sites per verdict
 (`auto`, `auto-with-notes`, `manual`, `blocked`; {} without --to), and every call,
 client and wrapper-use finding has `data.verdict` and `data.verdict_reasons` (the
 migration's note messages behind it, most severe first).

@@ -31,6 +31,11 @@ def verdict_counts(verdicts: tuple[tuple[str, int], ...]) -> str:
     return ", ".join(f"{count} {name}" for name, count in verdicts)
 
 
+def judged_on(strategy: str | None) -> str:
+    """` (native)`: the strategy call sites were judged on, after the provider in report headers."""
+    return f" ({strategy})" if strategy else ""
+
+
 def reasons_of(data: dict) -> list[str]:
     """A finding's verdict reasons; never fails on a hand-built or older finding."""
     reasons = data.get("verdict_reasons")

@@ -12,7 +12,7 @@ import html
 import re
 
 from banjia.model import AuditResult, FileResult, Finding
-from banjia.report.labels import location_label, plural, reasons_of, verdict_counts
+from banjia.report.labels import judged_on, location_label, plural, reasons_of, verdict_counts
 from banjia.report.summary import Counts, Summary, summarize
 
 DEFAULT_MAX_ROWS_PER_FILE = 20
@@ -73,7 +73,8 @@ def _verdict(summary: Summary) -> str:
     if broken:
         verdict += f" {plural(broken, 'file')} could not be analysed."
     if summary.target is not None:
-        verdict += f"\n\n**Call sites for {code_span(summary.target)}:** {verdict_counts(summary.verdicts)}."
+        verdict += (f"\n\n**Call sites for {code_span(summary.target)}{judged_on(summary.strategy)}:** "
+                    f"{verdict_counts(summary.verdicts)}.")
     return verdict
 
 

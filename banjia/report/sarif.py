@@ -122,11 +122,18 @@ def render_sarif(
     for result_dict, fingerprint in zip(results, stable_fingerprints(identities), strict=True):
         result_dict["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
     rules = [kind_rule(kind) for kind in Kind] + (change_rules() if migration is not None else [])
-    return sarif_log(rules, results, source_root_base(source_root))
+    judged = {"target": result.target, "strategy": result.strategy} if result.target is not None else None
+    return sarif_log(rules, results, source_root_base(source_root), judged)
 
 
-def sarif_log(rules: list[dict[str, Any]], results: list[dict[str, Any]], source_root: dict[str, Any]) -> str:
-    """The SARIF document: one run of banjia with these rules and results, as canonical JSON."""
+def sarif_log(
+    rules: list[dict[str, Any]], results: list[dict[str, Any]], source_root: dict[str, Any],
+    properties: dict[str, Any] | None = None,
+) -> str:
+    """The SARIF document: one run of banjia with these rules and results, as canonical JSON.
+
+    `properties`: the run's property bag (`audit --to`: the provider and strategy judged against).
+    """
     run = {
         "tool": {
             "driver": {
@@ -141,6 +148,8 @@ def sarif_log(rules: list[dict[str, Any]], results: list[dict[str, Any]], source
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
+    if properties:
+        run["properties"] = properties
     document = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
     return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 

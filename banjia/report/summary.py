@@ -40,6 +40,7 @@ class Summary:
     dependencies: Counts
     unprocessable: tuple[str, ...]
     target: str | None = None  # the provider the sites were judged against (`audit --to`)
+    strategy: str | None = None  # the migration strategy they were judged on (`audit --to --strategy`)
     verdicts: Counts = ()  # call sites per verdict, in Verdict order, all four; empty without a target
 
     def totals(self) -> list[tuple[str, int]]:
@@ -70,6 +71,7 @@ class Summary:
             "dependencies": dict(self.dependencies),
             "unprocessable": list(self.unprocessable),
             "target": self.target,
+            "strategy": self.strategy,
             "verdicts": dict(self.verdicts),
         }
 
@@ -97,6 +99,7 @@ def summarize(result: AuditResult) -> Summary:
             )
         ),
         target=result.target,
+        strategy=result.strategy,
         verdicts=_verdicts(findings) if result.target is not None else (),
     )
 

@@ -18,7 +18,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from banjia.model import AuditResult, Confidence, FileResult, Finding
-from banjia.report.labels import location_label, plural, reasons_of, verdict_counts, verdict_of
+from banjia.report.labels import judged_on, location_label, plural, reasons_of, verdict_counts, verdict_of
 from banjia.report.summary import Counts, Summary, summarize
 
 THEME = Theme(
@@ -131,7 +131,7 @@ def _verdict(summary: Summary) -> Text:
 
 def _site_verdicts(summary: Summary) -> Text:
     """`Call sites for qwen: 3 auto, ...`, each count in its verdict's colour."""
-    text = Text(f"Call sites for {summary.target}: ")
+    text = Text(f"Call sites for {summary.target}{judged_on(summary.strategy)}: ")
     for index, (name, count) in enumerate(summary.verdicts):
         text.append(", " if index else "")
         text.append(verdict_counts(((name, count),)), style=f"site.{name}")

@@ -21,8 +21,12 @@ from .setup_py import scan_setup_py
 from .toml_dependencies import scan_pipfile, scan_pyproject
 
 Scanner = Callable[[str, str], list[Finding]]
+# The scanners of dependency files; each also takes `packages=` to look for other packages.
+DEPENDENCY_SCANNERS: tuple[Scanner, ...] = (scan_pipfile, scan_pyproject, scan_requirements, scan_setup_cfg,
+                                            scan_setup_py)
 
 __all__ = [
+    "DEPENDENCY_SCANNERS",
     "Scanner",
     "is_scannable",
     "scan_config",

@@ -10,6 +10,7 @@ taken for a requirement.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from banjia.model import Confidence, Finding, Kind
@@ -38,9 +39,8 @@ class Requirement:
     def package(self) -> str:
         return normalize_package(self.name)
 
-    @property
-    def tracked(self) -> bool:
-        return self.package in TRACKED_PACKAGES
+    def is_one_of(self, packages: Collection[str]) -> bool:
+        return self.package in packages
 
 
 def parse_requirement(text: str) -> Requirement | None:
@@ -80,7 +80,7 @@ def dependency_finding(
         Kind.DEPENDENCY,
         path,
         index.span(start, end),
-        f"Dependency on {package}{spec}{where}: {TRACKED_PACKAGES[package]}",
+        f"Dependency on {package}{spec}{where}: {TRACKED_PACKAGES.get(package, 'a requirement')}",
         snippet(index.line_at(start), index.text[start:end]),
         Confidence.CERTAIN if certain else Confidence.LIKELY,
         data={"package": package, "spec": spec, "extras": list(extras), "file_type": file_type, "section": section},

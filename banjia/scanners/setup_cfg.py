@@ -10,8 +10,10 @@ a value holds one requirement (a `;` there starts an environment marker).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from banjia.model import Finding
+from banjia.patterns import TRACKED_PACKAGES
 
 from ._requirement import dependency_finding, parse_requirement
 from ._text import LineIndex, lines_with_offsets, normalize_text
@@ -22,8 +24,8 @@ _INLINE_COMMENT = re.compile(r"\s+#.*")
 _REQUIREMENT_OPTIONS = frozenset({"install_requires", "setup_requires", "tests_require"})
 
 
-def scan_setup_cfg(text: str, path: str) -> list[Finding]:
-    """DEPENDENCY findings for tracked packages in setup.cfg's requirement options."""
+def scan_setup_cfg(text: str, path: str, *, packages: Collection[str] = TRACKED_PACKAGES) -> list[Finding]:
+    """DEPENDENCY findings for `packages` (the tracked ones) in setup.cfg's requirement options."""
     text = normalize_text(text)
     index = LineIndex(text)
     findings = []
@@ -36,7 +38,7 @@ def scan_setup_cfg(text: str, path: str) -> list[Finding]:
         if line[0] in " \t":
             value_start = offset + len(line) - len(line.lstrip())
             if value_section:
-                findings += _scan_value(line.lstrip(), value_start, value_section, index, path)
+                findings += _scan_value(line.lstrip(), value_start, value_section, index, path, packages)
             continue
         header = _SECTION.match(line)
         if header is not None:
@@ -49,7 +51,8 @@ def scan_setup_cfg(text: str, path: str) -> list[Finding]:
             continue
         value_section = _requirements_section(section, option["key"].strip())
         if value_section:
-            findings += _scan_value(line[option.end() :], offset + option.end(), value_section, index, path)
+            findings += _scan_value(line[option.end() :], offset + option.end(), value_section, index, path,
+                                    packages)
     return findings
 
 
@@ -63,9 +66,11 @@ def _requirements_section(section: str, key: str) -> str:
     return ""
 
 
-def _scan_value(value: str, start: int, section: str, index: LineIndex, path: str) -> list[Finding]:
+def _scan_value(
+    value: str, start: int, section: str, index: LineIndex, path: str, packages: Collection[str]
+) -> list[Finding]:
     requirement = parse_requirement(_INLINE_COMMENT.sub("", value))
-    if requirement is None or not requirement.tracked:
+    if requirement is None or not requirement.is_one_of(packages):
         return []
     return [
         dependency_finding(

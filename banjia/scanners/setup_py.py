@@ -21,9 +21,10 @@ import ast
 import io
 import re
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from banjia.model import Finding
+from banjia.patterns import TRACKED_PACKAGES
 
 from ._requirement import Requirement, dependency_finding, parse_requirement
 from ._text import LineIndex, normalize_text
@@ -39,13 +40,13 @@ _STRING_PREFIX = re.compile(r"[A-Za-z]*")
 _SKIPPED_TOKENS = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT})
 
 
-def scan_setup_py(text: str, path: str) -> list[Finding]:
-    """DEPENDENCY findings for tracked requirement strings in a setup.py."""
+def scan_setup_py(text: str, path: str, *, packages: Collection[str] = TRACKED_PACKAGES) -> list[Finding]:
+    """DEPENDENCY findings for requirement strings of `packages` (the tracked ones) in a setup.py."""
     text = normalize_text(text)
     index = LineIndex(text)
     findings = []
     for token, labels in _strings_with_owners(text):
-        located = _requirement_in(token, index)
+        located = _requirement_in(token, index, packages)
         if located is None or _NAMING_ARGUMENTS.intersection(labels):
             continue
         start, requirement = located
@@ -120,13 +121,15 @@ def _literal(source: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _requirement_in(token: tokenize.TokenInfo, index: LineIndex) -> tuple[int, Requirement] | None:
-    """(offset of the string's first character, requirement) for a tracked one-line string."""
+def _requirement_in(
+    token: tokenize.TokenInfo, index: LineIndex, packages: Collection[str]
+) -> tuple[int, Requirement] | None:
+    """(offset of the string's first character, requirement) for a one-line string naming one of `packages`."""
     value = _literal(token.string)
     if not value or "\n" in value:
         return None
     requirement = parse_requirement(value)
-    if requirement is None or not requirement.tracked:
+    if requirement is None or not requirement.is_one_of(packages):
         return None
     prefix = _STRING_PREFIX.match(token.string).end()
     quote = 3 if token.string.startswith(('"""', "'''"), prefix) else 1

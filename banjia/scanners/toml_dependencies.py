@@ -15,7 +15,7 @@ Keys elsewhere (`[project] name = "openai-tools"`, `[tool.poetry.extras]`) never
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from banjia.model import Finding
 from banjia.patterns import TRACKED_PACKAGES, normalize_package
@@ -30,21 +30,21 @@ _REQUIREMENT_LIST_KEYS = frozenset({"dependencies", "dev-dependencies", "extra-d
 _REQUIREMENT_LIST_TABLES = frozenset({"optional-dependencies", "dependency-groups", "dev-dependencies"})
 
 
-def scan_pyproject(text: str, path: str) -> list[Finding]:
-    """DEPENDENCY findings for tracked packages declared anywhere in a pyproject.toml."""
+def scan_pyproject(text: str, path: str, *, packages: Collection[str] = TRACKED_PACKAGES) -> list[Finding]:
+    """DEPENDENCY findings for `packages` (the tracked ones) declared anywhere in a pyproject.toml."""
     text = normalize_text(text)
     index = LineIndex(text)
     events = walk_toml(text)
-    findings = _requirement_list_findings(events, index, path)
-    findings += _package_table_findings(events, index, path, _is_poetry_table, "pyproject")
+    findings = _requirement_list_findings(events, index, path, packages)
+    findings += _package_table_findings(events, index, path, _is_poetry_table, "pyproject", packages)
     return sorted(findings, key=Finding.sort_key)
 
 
-def scan_pipfile(text: str, path: str) -> list[Finding]:
-    """DEPENDENCY findings for tracked packages in a Pipfile's package tables."""
+def scan_pipfile(text: str, path: str, *, packages: Collection[str] = TRACKED_PACKAGES) -> list[Finding]:
+    """DEPENDENCY findings for `packages` (the tracked ones) in a Pipfile's package tables."""
     text = normalize_text(text)
     index = LineIndex(text)
-    return _package_table_findings(walk_toml(text), index, path, _is_pipfile_table, "pipfile")
+    return _package_table_findings(walk_toml(text), index, path, _is_pipfile_table, "pipfile", packages)
 
 
 def _is_requirement_list(path: Path) -> bool:
@@ -66,13 +66,15 @@ def _is_pipfile_table(path: Path) -> bool:
     return path in (("packages",), ("dev-packages",))
 
 
-def _requirement_list_findings(events: list[TomlKey | TomlString], index: LineIndex, path: str) -> list[Finding]:
+def _requirement_list_findings(
+    events: list[TomlKey | TomlString], index: LineIndex, path: str, packages: Collection[str]
+) -> list[Finding]:
     findings = []
     for event in events:
         if not (isinstance(event, TomlString) and event.in_array and _is_requirement_list(event.path)):
             continue
         requirement = parse_requirement(event.value)
-        if requirement is None or not requirement.tracked:
+        if requirement is None or not requirement.is_one_of(packages):
             continue
         findings.append(
             dependency_finding(
@@ -90,15 +92,16 @@ def _package_table_findings(
     path: str,
     is_package_table: Callable[[Path], bool],
     file_type: str,
+    packages: Collection[str],
 ) -> list[Finding]:
-    """One finding per tracked package key, at its first mention, with all its versions."""
+    """One finding per key of one of `packages`, at its first mention, with all its versions."""
     first_mention: dict[Path, TomlKey] = {}
     for event in events:
         if (
             isinstance(event, TomlKey)
             and len(event.path) > 1
             and is_package_table(event.path[:-1])
-            and normalize_package(event.path[-1]) in TRACKED_PACKAGES
+            and normalize_package(event.path[-1]) in packages
         ):
             first_mention.setdefault(event.path, event)
     findings = []

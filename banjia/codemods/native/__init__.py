@@ -9,13 +9,20 @@ use (libcst and each rewrite are slow to import).
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from banjia.codemods.outcome import Outcome, PythonRewrite
 from banjia.rules.model import RuleSet
 
-_SHAPED = "banjia.codemods.native.openai_shaped:migrate_openai_shaped"
-# Provider id -> its rewrite; providers not listed use the OpenAI-shaped rewrite.
-_PROVIDER_REWRITES: dict[str, str] = {"qwen": "banjia.codemods.native.dashscope:migrate_dashscope"}
+if TYPE_CHECKING:
+    from banjia.codemods.compat import _Planner
+
+# (module, its rewrite, its planner); the planner's dry run is what `audit --to` judges sites on.
+_SHAPED = ("banjia.codemods.native.openai_shaped", "migrate_openai_shaped", "_NativePlanner")
+# Provider id -> its module; providers not listed use the OpenAI-shaped one.
+_PROVIDER_MODULES: dict[str, tuple[str, str, str]] = {
+    "qwen": ("banjia.codemods.native.dashscope", "migrate_dashscope", "_DashScopePlanner"),
+}
 
 
 def migrate_native(source: str, path: str, rules: RuleSet, *, unsafe: bool = False) -> Outcome:
@@ -29,15 +36,25 @@ def check_rules(rules: RuleSet) -> None:
 
 
 def native_rewrite(rules: RuleSet) -> PythonRewrite:
+    module, rewrite, _ = _served_by(rules)
+    return getattr(import_module(module), rewrite)
+
+
+def native_planner(rules: RuleSet) -> type[_Planner]:
+    """The planner class of `rules`' native rewrite, for a dry run (see `banjia.codemods.verdicts`)."""
+    module, _, planner = _served_by(rules)
+    return getattr(import_module(module), planner)
+
+
+def _served_by(rules: RuleSet) -> tuple[str, str, str]:
+    """(module, rewrite, planner) of the provider's native SDK; ValueError when there is none."""
     if rules.native is None:
         raise ValueError(f"{rules.id} ({rules.name}) has no native SDK in its rule file: use --strategy compat")
-    target = _PROVIDER_REWRITES.get(rules.id, _SHAPED)
-    module_name, _, function = target.partition(":")
-    module = import_module(module_name)
+    target = _PROVIDER_MODULES.get(rules.id, _SHAPED)
     if target == _SHAPED:
         from banjia.codemods.native.sdks import SDKS
 
         if rules.native.client not in SDKS:
             raise ValueError(f"{rules.id}: no native rewrite for client {rules.native.client!r} "
                              f"(known: {', '.join(sorted(SDKS))})")
-    return getattr(module, function)
+    return target
