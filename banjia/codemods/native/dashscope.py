@@ -64,6 +64,8 @@ from banjia.codemods.call_edits import (
 from banjia.codemods.compat import _Planner, migrate_with
 from banjia.codemods.legacy_responses import _Scan
 from banjia.codemods.native.dashscope_responses import CHAT, EMBEDDINGS, STREAM, ResponseTracer
+from banjia.codemods.native.model_methods import plan_model_methods
+from banjia.codemods.native.sdks import Models
 from banjia.codemods.outcome import Outcome
 from banjia.codemods.rewrite import ApplyEdits, settle_imports
 from banjia.model import Confidence, Kind, Severity
@@ -339,6 +341,8 @@ class _DashScopePlanner(_Planner):
         self.changes.extend((node, "response", message, "safe") for node, message in reads.changes)
         for node, message in reads.notes:
             self._note(node, Severity.MANUAL, message, "native:response", True)
+        if self.migrated:
+            plan_model_methods(self, self.survey.calls, tracer.is_object, Models.DICT, "dashscope")
 
     def _check_each_chunk(self, loop: cst.For) -> None:
         if not isinstance(loop.target, cst.Name) or not isinstance(loop.body, cst.IndentedBlock):
