@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from banjia.codemods.native.sdks import SDKS, AsyncStyle, ShapedSdk
+from banjia.codemods.native.model_methods import OPENAI_METHODS
+from banjia.codemods.native.sdks import SDKS, AsyncStyle, Models, ShapedSdk
 from banjia.rules.loader import load_builtin
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -36,6 +37,18 @@ _RESOURCE_CLASSES = {
     },
     "qianfan.Qianfan": {"chat.completions.create": "qianfan.resources.llm.chat_completion:ChatCompletion"},
 }
+
+
+# The message class of each SDK's chat response (what `message.model_dump()` is called on).
+_MESSAGE_CLASSES = {
+    "zhipuai.ZhipuAI": "zhipuai.types.chat.chat_completion:CompletionMessage",
+    "zai.ZhipuAiClient": "zai.types.chat.chat_completion:CompletionMessage",
+    "zai.ZaiClient": "zai.types.chat.chat_completion:CompletionMessage",
+    "volcenginesdkarkruntime.Ark": "volcenginesdkarkruntime.types.chat.chat_completion_message:ChatCompletionMessage",
+    "qianfan.Qianfan": "qianfan.resources.typing_client:ChatCompletionMessage",
+}
+# What each kind of response object offers in place of openai's model methods.
+_SERIALIZERS = {Models.OPENAI: set(OPENAI_METHODS), Models.PYDANTIC_V1: {"dict", "json"}}
 
 
 def _import(qualified: str):
@@ -88,6 +101,21 @@ def test_method_keywords_are_the_sdk_methods(sdk: ShapedSdk) -> None:
             assert not set(method.flagged) & named, api
         if sdk.async_style is AsyncStyle.METHOD:
             assert inspect.iscoroutinefunction(getattr(resource, sdk.async_method))
+
+
+@pytest.mark.parametrize("sdk", SHAPED)
+def test_response_models_have_the_methods_the_rewrite_writes(sdk: ShapedSdk) -> None:
+    message = _import(_MESSAGE_CLASSES[sdk.client])
+    assert all(callable(getattr(message, name, None)) for name in _SERIALIZERS[sdk.response_models])
+    if sdk.response_models is not Models.OPENAI:
+        assert not any(hasattr(message, name) for name in OPENAI_METHODS)
+
+
+def test_dashscope_messages_are_dicts_without_openai_s_methods() -> None:
+    message = _import("dashscope.api_entities.dashscope_response:Message")
+    response = _import("dashscope.api_entities.dashscope_response:GenerationResponse")
+    assert issubclass(message, dict) and issubclass(response, dict)
+    assert not any(hasattr(message, name) for name in OPENAI_METHODS)
 
 
 def test_the_openai_only_keywords_are_rejected_by_zhipuai() -> None:

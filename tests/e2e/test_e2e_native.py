@@ -51,20 +51,7 @@ KEPT_COMPATIBLE = {
 # What the report leaves for a person (severity manual or blocked): (program, rule), per provider.
 LEFT_FOR_PEOPLE = {
     "zhipu": {("async_stream", "zhipu:native:compatible-endpoint")},
-    "qwen": {("tools", "qwen:native:response")},
     "qianfan": {("embeddings", "qianfan:native:compatible-endpoint")},
-}
-# Migrated programs that do not run: defects of the migration, kept visible (strict: a fix must remove them).
-DOES_NOT_RUN = {
-    ("qianfan", "tools"): (
-        "tools.py keeps `message.model_dump(exclude_none=True)`, but the qianfan SDK's response models are "
-        "pydantic.v1 models (qianfan.utils.pydantic) with .dict(), not .model_dump(): AttributeError on "
-        "'ChatCompletionMessage', and the report does not mention it"
-    ),
-    ("qwen", "tools"): (
-        "tools.py keeps `message.model_dump(exclude_none=True)` with a manual note (qwen:native:response) "
-        "instead of rewriting it: a DashScope Message is a dict, so AttributeError on 'Message'"
-    ),
 }
 # The route each SDK posts to, below the server's provider mount (providers.md §1.2, §2.2, §3.2, §6.2).
 NATIVE_PATHS = {
@@ -77,14 +64,8 @@ NATIVE_PATHS = {
 
 
 def _cases(apps: list[str]) -> list[object]:
-    """(provider, app) for every native provider, with the known failures marked xfail."""
-    cases = []
-    for provider in NATIVE_IDS:
-        for app in apps:
-            reason = DOES_NOT_RUN.get((provider, app))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            cases.append(pytest.param(provider, app, marks=marks, id=run_tag(provider, app, "native")))
-    return cases
+    """(provider, app) for every native provider."""
+    return [pytest.param(provider, app, id=run_tag(provider, app, "native")) for provider in NATIVE_IDS for app in apps]
 
 
 @pytest.fixture(scope="session")

@@ -64,6 +64,8 @@ from banjia.codemods.call_edits import (
 from banjia.codemods.compat import _Planner, migrate_with
 from banjia.codemods.legacy_responses import _Scan
 from banjia.codemods.native.dashscope_responses import CHAT, EMBEDDINGS, STREAM, ResponseTracer
+from banjia.codemods.native.model_methods import plan_model_methods
+from banjia.codemods.native.sdks import Models
 from banjia.codemods.outcome import Outcome
 from banjia.codemods.rewrite import ApplyEdits, settle_imports
 from banjia.model import Confidence, Kind, Severity
@@ -339,6 +341,8 @@ class _DashScopePlanner(_Planner):
         self.changes.extend((node, "response", message, "safe") for node, message in reads.changes)
         for node, message in reads.notes:
             self._note(node, Severity.MANUAL, message, "native:response", True)
+        if self.migrated:
+            plan_model_methods(self, self.survey.calls, tracer.is_object, Models.DICT, "dashscope")
 
     def _check_each_chunk(self, loop: cst.For) -> None:
         if not isinstance(loop.target, cst.Name) or not isinstance(loop.body, cst.IndentedBlock):
@@ -444,21 +448,42 @@ class _DashScopePlanner(_Planner):
 
 
 class _ApplyNative(ApplyEdits):
-    """ApplyEdits that also inserts statements after others and removes statements (without a TODO on them)."""
+    """ApplyEdits that also inserts statements after others and removes statements (without a TODO on them).
+
+    A removed statement's blank lines and comments above it go to the statement after it
+    when that one has none, so `def f(): ...`, two blank lines, `client = OpenAI()`,
+    `x = ...` keeps the two blank lines above `x`.
+    """
 
     def __init__(self, edits, todos, after: dict[int, list[cst.BaseStatement]], removed: set[int]) -> None:
         super().__init__(edits, todos)
         self.after = after
         self.removed = removed
+        self._dropped: set[int] = set()  # updated statements to take out of their block
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
         result = super().on_leave(original_node, updated_node)
         key = id(original_node)
         if key in self.removed and len(result.leading_lines) == len(updated_node.leading_lines):
-            return cst.RemovalSentinel.REMOVE
+            self._dropped.add(id(result))
+            return result
         if key in self.after:
             return cst.FlattenSentinel([result, *self.after[key]])
+        if isinstance(result, (cst.Module, cst.IndentedBlock)) and self._dropped:
+            return result.with_changes(body=self._without_dropped(result.body))
         return result
+
+    def _without_dropped(self, body) -> list[cst.BaseStatement]:
+        kept, carried = [], None
+        for statement in body:
+            if id(statement) in self._dropped:
+                carried = statement.leading_lines if carried is None else carried
+                continue
+            if carried is not None and not statement.leading_lines:
+                statement = statement.with_changes(leading_lines=carried)
+            carried = None
+            kept.append(statement)
+        return kept
 
 
 def _is_constant(node: cst.BaseExpression, *names: str) -> bool:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from banjia.codemods.legacy_responses import ResponsePlan, _Scan, _Tracer
+from banjia.codemods.native.model_methods import is_model_method_call
 from banjia.codemods.rewrite import Edit
 
 # What a traced expression is. The three responses are what a migrated call returns.
@@ -105,6 +106,10 @@ _STEPS: dict[tuple[str, str], _Step] = {
     (_VECTOR, "embedding"): _Step(_VALUE, "key", "embedding"),
     (_VECTOR, "index"): _Step(_VALUE, "key", "text_index"),
 }
+# The kinds whose dict has the fields the openai object had: dumping one gives what the code expects.
+_SAME_FIELDS = frozenset({_MESSAGE, _DELTA, _TOOL_CALL, _FUNCTION})
+_DUMPED_SHAPE = ("this dumps a DashScope {kind}: the dict has DashScope's fields (output, usage.input_tokens, "
+                 "request_id), not openai's")
 _PASSED_ON = ("a DashScope {kind} is passed on here: code that reads it must use DashScope's shape "
               "(r.output.choices[0].message.content, r.usage.input_tokens, r.output[\"embeddings\"])")
 
@@ -165,11 +170,24 @@ class ResponseTracer(_Tracer):
             self._names[key] = kinds.pop() if len(kinds) == 1 else None
         return self._names[key]
 
+    def is_object(self, node: cst.BaseExpression) -> bool:
+        """Whether `node` is a DashScope response object or part of one (all are dicts), not a plain value."""
+        return self.kind(node) not in (None, _VALUE)
+
     def plan(self) -> ResponsePlan:
-        """Edits for every traced read, a change per rewritten read, and notes for what cannot be rewritten."""
+        """Edits for every traced read, a change per rewritten read, and notes for what cannot be rewritten.
+
+        openai's model methods (`message.model_dump()`) are left to `model_methods`; dumping
+        a whole response is noted, since its dict does not have openai's fields.
+        """
         for node in self.scan.attributes:
             owner = self.kind(node.value)
             if owner is None or owner == _VALUE:
+                continue
+            parent = self.scan.parent.get(id(node))
+            if is_model_method_call(parent) and parent.func is node:
+                if owner not in _SAME_FIELDS:
+                    self._note(parent, _DUMPED_SHAPE.format(kind=owner))
                 continue
             step = _STEPS.get((owner, node.attr.value))
             if step is None:

@@ -20,7 +20,9 @@ import libcst as cst
 from banjia.codemods.analyzer import NodeFinding
 from banjia.codemods.call_edits import is_replaceable_setting, keyword_value, one_line, rename_keyword, set_keywords
 from banjia.codemods.compat import _Planner, migrate_python
-from banjia.codemods.native.sdks import RESPONSE_SHAPING, AsyncStyle, Method, ShapedSdk, sdk_for
+from banjia.codemods.legacy_responses import _Scan
+from banjia.codemods.native.model_methods import plan_model_methods, response_parts
+from banjia.codemods.native.sdks import RESPONSE_SHAPING, AsyncStyle, Method, Models, ShapedSdk, sdk_for
 from banjia.codemods.outcome import Outcome
 from banjia.model import Confidence, Kind, Severity
 from banjia.rules.model import Action, ParameterRule, RuleSet
@@ -47,6 +49,7 @@ class _NativePlanner(_Planner):
         self._awaited: set[int] = set()  # calls that are the operand of an `await`
         self._method: Method | None = None  # the SDK method of the call being planned
         self._handled: set[tuple[int, str]] = set()  # (call, keyword) a parameter rule already dealt with
+        self._native_calls: set[int] = set()  # calls moved to the SDK: their responses are the SDK's objects
 
     # -- the module-wide decision
     def plan(self, findings: list[NodeFinding]) -> None:
@@ -161,12 +164,23 @@ class _NativePlanner(_Planner):
         call = finding.node
         assert isinstance(call, cst.Call)
         self._method = self.sdk.methods[finding.data["api"]]
+        self._native_calls.add(id(call))
         super()._call(finding)
         if self.rules.unsupported_api(finding.data["api"]) is None:
             self._sdk_keywords(call, finding)
             if finding.data["async"]:
                 self._adapt_await(call)
         self._method = None
+
+    def finish(self) -> None:
+        """openai's model methods called on the SDK's responses, written the way its objects spell them."""
+        super().finish()
+        if not self.swapping or self.sdk.response_models is Models.OPENAI:
+            return
+        scan = _Scan()
+        self.module.visit(scan)
+        plan_model_methods(self, scan.calls, response_parts(self.module, scan, self._native_calls),
+                           self.sdk.response_models, self.native.package)
 
     def _parameter(self, call: cst.Call, rule: ParameterRule, likely: bool) -> None:
         """The rule file's rule, unless the SDK's own signature decides what happens to the keyword."""

@@ -22,6 +22,14 @@ class AsyncStyle(str, Enum):
     THREAD = "thread"  # none at all (zhipuai, zai): the sync call runs in asyncio.to_thread
 
 
+class Models(str, Enum):
+    """What an SDK's response objects are, which decides how openai's model methods are written (model_methods.py)."""
+
+    OPENAI = "openai"  # a copy of openai's BaseModel (zhipuai, zai, Ark): model_dump, to_dict, ... all exist
+    PYDANTIC_V1 = "pydantic.v1"  # .dict() / .json() only (qianfan.utils.pydantic)
+    DICT = "dict"  # dicts with attribute access (DashScope)
+
+
 @dataclass(frozen=True)
 class Method:
     """One SDK method that serves an OpenAI API path."""
@@ -48,6 +56,7 @@ class ShapedSdk:
     unmapped_error_advice: str = ""  # what to catch instead of an openai exception with no counterpart
     call_notes: dict[str, str] = field(default_factory=dict)  # keyword -> what the SDK silently does with it
     missing_apis: dict[str, str] = field(default_factory=dict)  # API path prefix -> why it stays on openai
+    response_models: Models = Models.OPENAI  # what its responses are: which of openai's model methods they have
 
     @property
     def module(self) -> str:
@@ -209,6 +218,7 @@ SDKS: dict[str, ShapedSdk] = {
             missing_apis={
                 "embeddings": "the qianfan SDK has no v2 embeddings client; the compatible endpoint serves them",
             },
+            response_models=Models.PYDANTIC_V1,  # qianfan.utils.pydantic is pydantic.v1
         ),
     )
 }
