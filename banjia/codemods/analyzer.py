@@ -26,6 +26,7 @@ from banjia.codemods.bindings import (
     dotted_name,
 )
 from banjia.codemods.positions import positions_of
+from banjia.codemods.walk import walk
 from banjia.codemods.openai_sdk import (
     ASYNC_CLIENTS,
     CLIENT_CLASSES,
@@ -189,7 +190,7 @@ class _Emitter:
     @classmethod
     def over(cls, module: cst.Module, path: str) -> "_Emitter":
         recorder = _Recorder()
-        module.visit(recorder)
+        walk(module, recorder)
         return cls(path, recorder, Resolver(recorder), module)
 
     def run(self, source: str | None = None) -> list[Finding]:

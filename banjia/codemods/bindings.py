@@ -142,8 +142,11 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
 
 
 # ---------------------------------------------------------------- collection pass
-class BindingCollector(cst.CSTVisitor):
-    """Walks a module once, building scopes, and lets a subclass see every node with its scope."""
+class BindingCollector:
+    """Walks a module once, building scopes, and lets a subclass see every node with its scope.
+
+    A visitor for `walk.walk`, not a `libcst.CSTVisitor`: the pass only reads the tree.
+    """
 
     def __init__(self) -> None:
         self.module_scope = Scope("module", None)

@@ -39,6 +39,7 @@ from banjia.codemods.openai_sdk import (
 from banjia.codemods.positions import positions_of
 from banjia.codemods.outcome import Outcome
 from banjia.codemods.rewrite import ApplyEdits, Edit, settle_imports, span_of
+from banjia.codemods.walk import child_nodes, walk
 from banjia.model import Change, Kind, Note, Severity
 
 RULE = "legacy-v0"
@@ -252,12 +253,12 @@ class _Plan:
         reads: set[str] = set()
         aliases = set(self.openai_aliases)
 
-        class Reads(cst.CSTVisitor):
+        class Reads:
             def visit_Attribute(self, node: cst.Attribute) -> None:
                 if id(node) not in targets and isinstance(node.value, cst.Name) and node.value.value in aliases:
                     reads.add(node.attr.value)
 
-        self.module.visit(Reads())
+        walk(self.module, Reads())
         return reads
 
     def _place_clients(self, folded: list[cst.SimpleStatementLine]) -> None:
@@ -364,7 +365,7 @@ class _Plan:
                 uses.extend((finding.node, name) for name, _ in finding.data["names"] if name in V0_ONLY_MODULES)
         aliases = set(self.openai_aliases)
 
-        class Uses(cst.CSTVisitor):
+        class Uses:
             def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
                 return False  # imports are findings of their own
 
@@ -375,7 +376,7 @@ class _Plan:
                 if isinstance(node.value, cst.Name) and node.value.value in aliases and node.attr.value in V0_ONLY_MODULES:
                     uses.append((node, node.attr.value))
 
-        self.module.visit(Uses())
+        walk(self.module, Uses())
         return uses
 
 
@@ -479,7 +480,7 @@ def _names_in_use(module: cst.Module) -> set[str]:
     names: set[str] = set()
     skipped: set[int] = set()
 
-    class Names(cst.CSTVisitor):
+    class Names:
         def visit_Attribute(self, node: cst.Attribute) -> None:
             skipped.add(id(node.attr))
 
@@ -491,7 +492,7 @@ def _names_in_use(module: cst.Module) -> set[str]:
             if id(node) not in skipped:
                 names.add(node.value)
 
-    module.visit(Names())
+    walk(module, Names())
     return names
 
 
@@ -508,17 +509,11 @@ def _top_level_assignments(module: cst.Module) -> dict[int, cst.SimpleStatementL
 
 def _first_statement_using(module: cst.Module, calls: set[int]) -> int:
     """Index of the first top-level statement that makes one of `calls` (len(body) if none does)."""
-    found: list[bool] = []
-
-    class Finds(cst.CSTVisitor):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            if id(node) in calls:
-                found.append(True)
-            return not found
+    def uses(node: cst.CSTNode) -> bool:
+        return id(node) in calls or any(uses(child) for child in child_nodes(node))
 
     for index, statement in enumerate(module.body):
-        statement.visit(Finds())
-        if found:
+        if uses(statement):
             return index
     return len(module.body)
 

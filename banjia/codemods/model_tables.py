@@ -12,6 +12,7 @@ from typing import Callable
 
 import libcst as cst
 
+from banjia.codemods.walk import walk
 from banjia.patterns import is_model_name
 
 
@@ -38,13 +39,13 @@ class UniqueTables:
 def _owners(module: cst.Module) -> dict[int, cst.Dict]:
     owners: dict[int, cst.Dict] = {}
 
-    class Visitor(cst.CSTVisitor):
+    class Visitor:
         def visit_Dict(self, node: cst.Dict) -> None:
             for element in node.elements:
                 if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
                     owners[id(element.key)] = node
 
-    module.visit(Visitor())
+    walk(module, Visitor())
     return owners
 
 

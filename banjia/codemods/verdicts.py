@@ -23,6 +23,7 @@ from banjia.codemods.legacy import upgrade_legacy
 from banjia.codemods.strategies import DEFAULT_STRATEGY, check_strategy, python_rewrite
 from banjia.codemods.outcome import Outcome
 from banjia.codemods.positions import positions_of
+from banjia.codemods.walk import child_nodes
 from banjia.model import Finding, Kind, Severity, Span, Verdict
 from banjia.rules.model import RuleSet
 
@@ -61,7 +62,7 @@ def site_verdicts(
     """(kind, span) of every call site -> its verdict and the messages behind it."""
     dry = plan_python(module, path, rules, unsafe=unsafe, planner=strategy_planner(strategy, rules))
     sites = [finding for finding in dry.findings if is_site(finding.kind, finding.data)]
-    owners = _Owners.of(module, sites)
+    owners = _owners(sites)
     reasons: list[list[tuple[Verdict, str]]] = [[] for _ in sites]
     for node, severity, message, _rule in dry.notes:
         if id(node) in owners:
@@ -156,30 +157,22 @@ def _judged(finding: Finding, verdicts: SiteVerdicts) -> Finding:
     return finding if judged is None else with_verdict(finding, *judged)
 
 
-class _Owners(cst.CSTVisitor):
-    """Maps every node inside a site to the innermost site that holds it."""
+def _owners(sites: list[NodeFinding]) -> dict[int, int]:
+    """Maps every node inside a site to the index of the innermost site that holds it.
 
-    def __init__(self, sites: dict[int, int]) -> None:
-        super().__init__()
-        self.sites = sites
-        self.stack: list[int] = []
-        self.owner: dict[int, int] = {}
+    Only the sites' own subtrees are walked, and a site already reached inside another
+    one's subtree is not walked again: that walk gave its nodes to their innermost site.
+    """
+    index = {id(site.node): position for position, site in enumerate(sites)}
+    owner: dict[int, int] = {}
 
-    @classmethod
-    def of(cls, module: cst.Module, sites: list[NodeFinding]) -> dict[int, int]:
-        visitor = cls({id(site.node): index for index, site in enumerate(sites)})
-        if sites:
-            module.visit(visitor)
-        return visitor.owner
+    def claim(node: cst.CSTNode, site: int) -> None:
+        site = index.get(id(node), site)
+        owner[id(node)] = site
+        for child in child_nodes(node):
+            claim(child, site)
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        site = self.sites.get(id(node))
-        if site is not None:
-            self.stack.append(site)
-        if self.stack:
-            self.owner[id(node)] = self.stack[-1]
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        if id(original_node) in self.sites:
-            self.stack.pop()
+    for site in sites:
+        if id(site.node) not in owner:
+            claim(site.node, index[id(site.node)])
+    return owner
