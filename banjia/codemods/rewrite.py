@@ -79,19 +79,42 @@ def settle_imports(
     """Add the `needed` imports, then remove the `unused` ones if nothing uses them any more.
 
     Entries are (module, name): ("os", None) is `import os`, ("openai", "OpenAI") is
-    `from openai import OpenAI`.
+    `from openai import OpenAI`. Each of libcst's import visitors runs only when it has
+    work: removing needs scope analysis of the whole module, the costliest step of a rewrite.
     """
     needed = sorted(needed, key=lambda item: (item[0], item[1] or ""))
     unused = sorted(unused, key=lambda item: (item[0], item[1] or ""))
-    if not needed and not unused:
-        return module
     context = CodemodContext()
-    for module_name, name in needed:
-        AddImportsVisitor.add_needed_import(context, module_name, name)
-    for module_name, name in unused:
-        RemoveImportsVisitor.remove_unused_import(context, module_name, name)
-    module = AddImportsVisitor(context).transform_module(module)
-    return RemoveImportsVisitor(context).transform_module(module)
+    if needed:
+        for module_name, name in needed:
+            AddImportsVisitor.add_needed_import(context, module_name, name)
+        module = _add_imports(module, AddImportsVisitor(context))
+    if unused:
+        for module_name, name in unused:
+            RemoveImportsVisitor.remove_unused_import(context, module_name, name)
+        module = RemoveImportsVisitor(context).transform_module(module)
+    return module
+
+
+def _add_imports(module: cst.Module, visitor: AddImportsVisitor) -> cst.Module:
+    """`visitor` run on the statements it can change: those up to the first one after the leading imports.
+
+    AddImportsVisitor edits only the imports at the top of the module (found by identity)
+    and the statement right after them (a blank line above it), and inserts new imports
+    between them; it needs no metadata. Running it on that head instead of the whole
+    module, without `transform_module`'s deep copy, gives the same code in a fraction of
+    the time on a large module.
+    """
+    end = 1
+    while end < len(module.body) and _is_import_line(module.body[end]):
+        end += 1
+    head = module.with_changes(body=module.body[: end + 1]).visit(visitor)
+    return module.with_changes(body=(*head.body, *module.body[end + 1:]))
+
+
+def _is_import_line(statement: cst.CSTNode) -> bool:
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], (cst.Import, cst.ImportFrom)))
 
 
 def line_mapping(after: str, before: str) -> Callable[[int], int]:
