@@ -16,7 +16,7 @@ import dataclasses
 
 import libcst as cst
 
-from banjia.codemods.analyzer import NodeFinding, analyze_module
+from banjia.codemods.analyzer import NodeFinding, analyze_module, analyze_nodes
 from banjia.codemods.compat import migrate_python, plan_python
 from banjia.codemods.legacy import upgrade_legacy
 from banjia.codemods.outcome import Outcome
@@ -41,17 +41,23 @@ def audit_python(source: str, path: str, rules: RuleSet, *, unsafe: bool = False
     """
     module = cst.parse_module(source)
     findings = analyze_module(module, path, source)
-    if upgrade_legacy(source, path).text != source:
+    nodes = analyze_nodes(module, path)
+    if upgrade_legacy(source, path, module=module, findings=nodes).text != source:
         # openai<1.0 code is judged on the whole migration (upgrade, then compat), whose
         # places are mapped back to the file's lines: attributed by line, not by node.
         return outcome_verdicts(findings, migrate_python(source, path, rules, unsafe=unsafe), by_line=True)
-    verdicts = site_verdicts(module, path, rules, unsafe=unsafe)
+    verdicts = site_verdicts(module, path, rules, unsafe=unsafe, findings=nodes)
     return [_judged(finding, verdicts) for finding in findings]
 
 
-def site_verdicts(module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False) -> SiteVerdicts:
-    """(kind, span) of every call site -> its verdict and the messages behind it."""
-    dry = plan_python(module, path, rules, unsafe=unsafe)
+def site_verdicts(
+    module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False, findings: list[NodeFinding] | None = None
+) -> SiteVerdicts:
+    """(kind, span) of every call site -> its verdict and the messages behind it.
+
+    `findings`: the module's `analyze_nodes` findings, when the caller has them already.
+    """
+    dry = plan_python(module, path, rules, unsafe=unsafe, findings=findings)
     sites = [finding for finding in dry.findings if is_site(finding.kind, finding.data)]
     owners = _Owners.of(module, sites)
     reasons: list[list[tuple[Verdict, str]]] = [[] for _ in sites]

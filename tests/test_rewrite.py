@@ -1,4 +1,9 @@
-"""settle_imports runs libcst's import visitors on as little as it can: the code must be theirs exactly."""
+"""The shortcuts the rewrite passes take must decide as the slow path did.
+
+settle_imports runs libcst's import visitors on as little as it can: the code must be
+theirs exactly. check_parses asks the interpreter's parser first: it must still accept
+what libcst accepts and reject what libcst rejects.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import pytest
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-from banjia.codemods.rewrite import settle_imports
+from banjia.codemods.rewrite import check_parses, settle_imports
 
 MODULES = [
     "",
@@ -65,3 +70,31 @@ def test_an_import_added_to_a_module_keeps_the_code_below_the_imports_untouched(
     source = "import json\n\ndef f():\n    from openai import OpenAI\n    return OpenAI()\n"
     settled = settle_imports(cst.parse_module(source), [("openai", "OpenAI")], []).code
     assert settled == "import json\nfrom openai import OpenAI\n\ndef f():\n    from openai import OpenAI\n    return OpenAI()\n"
+
+
+@pytest.mark.parametrize("code", [
+    "",
+    "x = 1\n",
+    "# TODO(banjia): point the client elsewhere\nclient = OpenAI(base_url=os.environ['B'])\r\n",
+    "path = '\\d'\n",  # an old escape sequence: a SyntaxWarning only
+    "type Alias = int\n",  # newer than this interpreter may know: libcst decides
+    "def f[T](x: T) -> T:\n    return x\n",
+    'f"{"nested"}"\n',
+])
+def test_check_parses_accepts_what_libcst_accepts(code: str) -> None:
+    cst.parse_module(code)
+    check_parses(code)
+
+
+@pytest.mark.parametrize("code", [
+    "x = (\n",
+    "# TODO(banjia): a message\nthat went onto two lines\n",
+    "f(**keywords, *positional)\n",
+    "x = 1\0\n",
+    "client = OpenAI(api_key=os.environ['K'] base_url=None)\n",
+])
+def test_check_parses_raises_libcsts_error_for_what_libcst_rejects(code: str) -> None:
+    with pytest.raises(cst.ParserSyntaxError):
+        cst.parse_module(code)
+    with pytest.raises(cst.ParserSyntaxError):
+        check_parses(code)
