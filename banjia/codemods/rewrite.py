@@ -13,8 +13,6 @@ import warnings
 from typing import Callable, Iterable
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from banjia.model import Span
 
@@ -86,6 +84,12 @@ def settle_imports(
     """
     needed = sorted(needed, key=lambda item: (item[0], item[1] or ""))
     unused = sorted(unused, key=lambda item: (item[0], item[1] or ""))
+    if not needed and not unused:
+        return module
+    # Imported here: libcst.codemod pulls in libcst.matchers, a large share of a short run's start-up.
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
     context = CodemodContext()
     if needed:
         for module_name, name in needed:
@@ -98,7 +102,7 @@ def settle_imports(
     return module
 
 
-def _add_imports(module: cst.Module, visitor: AddImportsVisitor) -> cst.Module:
+def _add_imports(module: cst.Module, visitor) -> cst.Module:
     """`visitor` run on the statements it can change: those up to the first one after the leading imports.
 
     AddImportsVisitor edits only the imports at the top of the module (found by identity)
