@@ -213,7 +213,7 @@ def bench_tree(tree: Path, args, env: dict[str, str]) -> list[Timing]:
                        "PATH": os.pathsep.join([str(Path(semgrep).parent), env.get("PATH", "")])})
     else:
         timings.append(Timing("semgrep", [], 0, "not installed (pip install semgrep)"))
-    ast_grep = find_tool(("ast-grep", "sg"), args.tools)
+    ast_grep = find_tool(("ast-grep",), args.tools)  # not `sg`: on Linux that is shadow-utils' run-as-group command
     if ast_grep:
         run("ast-grep", [ast_grep, "scan", "--rule", str(BENCH / "detect-openai.ast-grep.yml"), "--json", str(tree)])
     else:

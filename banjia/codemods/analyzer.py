@@ -86,6 +86,20 @@ def analyze_nodes(module: cst.Module, path: str) -> list[NodeFinding]:
     return _Emitter.over(module, path).collect()
 
 
+def located(module: cst.Module, path: str, nodes: list[NodeFinding], source: str | None = None) -> list[Finding]:
+    """`analyze_nodes`' findings placed in the file, as `analyze_module` reports them: for
+    callers that need both forms of one analysis (`audit --to` plans on the nodes)."""
+    positions = positions_of(module, (pending.node for pending in nodes))
+    lines = (module.code if source is None else source).splitlines() if nodes else []
+    findings = []
+    for pending in nodes:
+        p = positions[id(pending.node)]
+        snippet = _snippet(lines[p.line - 1] if p.line <= len(lines) else "")
+        span = Span(p.line, p.column, p.end_line, p.end_column)
+        findings.append(Finding(pending.kind, path, span, pending.message, snippet, pending.confidence, pending.data))
+    return sorted(findings, key=Finding.sort_key)
+
+
 # ---------------------------------------------------------------- recording
 @dataclass
 class _Events:
@@ -194,8 +208,7 @@ class _Emitter:
         return cls(path, recorder, Resolver(recorder), module)
 
     def run(self, source: str | None = None) -> list[Finding]:
-        self.collect()
-        return self._findings(source)
+        return located(self.module, self.path, self.collect(), source)
 
     def collect(self) -> list[NodeFinding]:
         for node in self.events.imports:
@@ -209,19 +222,6 @@ class _Emitter:
         for node in self.events.strings:
             self._string(node)
         return self.pending
-
-    def _findings(self, source: str | None) -> list[Finding]:
-        positions = positions_of(self.module, (pending.node for pending in self.pending))
-        lines = (self.module.code if source is None else source).splitlines() if self.pending else []
-        findings = []
-        for pending in self.pending:
-            p = positions[id(pending.node)]
-            snippet = _snippet(lines[p.line - 1] if p.line <= len(lines) else "")
-            span = Span(p.line, p.column, p.end_line, p.end_column)
-            findings.append(
-                Finding(pending.kind, self.path, span, pending.message, snippet, pending.confidence, pending.data)
-            )
-        return sorted(findings, key=Finding.sort_key)
 
     # -- helpers
     def _add(self, kind: Kind, node: cst.CSTNode, message: str, confidence=Confidence.CERTAIN, **data) -> None:

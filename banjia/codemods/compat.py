@@ -33,7 +33,7 @@ from banjia.codemods.model_tables import UniqueTables
 from banjia.codemods.openai_sdk import V0_CONFIG_HINTS
 from banjia.codemods.outcome import Outcome
 from banjia.codemods.positions import positions_of
-from banjia.codemods.rewrite import ApplyEdits, Edit, line_mapping, settle_imports, span_of
+from banjia.codemods.rewrite import ApplyEdits, Edit, check_parses, line_mapping, settle_imports, span_of
 from banjia.model import Change, Confidence, Kind, Note, Severity, Span
 from banjia.rules.model import Action, ParameterRule, RuleSet, Safety
 
@@ -57,8 +57,13 @@ def migrate_python(
 
 def migrate_with(planner: type[_Planner], source: str, path: str, rules: RuleSet, *, unsafe: bool = False) -> Outcome:
     """`migrate_python` with another planner: strategies that rewrite the v1 code differently share the pipeline."""
-    upgraded = upgrade_legacy(source, path, note_config=False)
-    outcome = _point_at_provider(upgraded.text, path, rules, unsafe, planner)
+    module = cst.parse_module(source)
+    findings = analyze_nodes(module, path)
+    upgraded = upgrade_legacy(source, path, note_config=False, module=module, findings=findings)
+    if upgraded.text != source:  # v0 code: the second pass reads the upgraded code; otherwise both share one tree
+        module = cst.parse_module(upgraded.text)
+        findings = analyze_nodes(module, path)
+    outcome = _point_at_provider(upgraded.text, module, findings, path, rules, unsafe, planner)
     if upgraded.text != source:
         original_line = line_mapping(upgraded.text, source)
         outcome.changes = [replace(c, span=_moved(c.span, original_line)) for c in outcome.changes]
@@ -75,10 +80,13 @@ def _moved(span: Span, original_line) -> Span:
     return replace(span, line=original_line(span.line), end_line=original_line(span.end_line))
 
 
-def _point_at_provider(source: str, path: str, rules: RuleSet, unsafe: bool, planner: type[_Planner]) -> Outcome:
-    module = cst.parse_module(source)
+def _point_at_provider(
+    source: str, module: cst.Module, findings: list[NodeFinding], path: str, rules: RuleSet, unsafe: bool,
+    planner: type[_Planner],
+) -> Outcome:
+    """The second pass over `module`, parsed from `source`, whose `analyze_nodes` findings are `findings`."""
     plan = planner(module, path, rules, unsafe)
-    plan.plan(analyze_nodes(module, path))
+    plan.plan(findings)
     positions = positions_of(module, plan.located_nodes())
     changes = sorted(
         (Change(path, span_of(positions[id(n)]), category, message, safety)
@@ -92,7 +100,7 @@ def _point_at_provider(source: str, path: str, rules: RuleSet, unsafe: bool, pla
     if not plan.edits and not plan.todos:
         return Outcome(source, changes, notes)
     text = plan.apply().code
-    cst.parse_module(text)  # never hand back code that does not parse
+    check_parses(text)
     return Outcome(text, changes, notes)
 
 
@@ -109,14 +117,17 @@ class DryRun:
 
 
 def plan_python(
-    module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False, planner: type[_Planner] | None = None
+    module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False, planner: type[_Planner] | None = None,
+    findings: list[NodeFinding] | None = None,
 ) -> DryRun:
     """Plan the rewrite of an already parsed module, as `migrate_python` does, without applying it.
 
     `planner`: another strategy's planner (see `migrate_with`); the compat one by default.
+    `findings`: the module's `analyze_nodes` findings, when the caller has them already.
     """
     plan = (planner or _Planner)(module, path, rules, unsafe)
-    findings = analyze_nodes(module, path)
+    if findings is None:
+        findings = analyze_nodes(module, path)
     plan.plan(findings)
     return DryRun(findings, plan.changes, plan.notes)
 

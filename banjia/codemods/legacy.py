@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import libcst as cst
 
@@ -38,7 +39,7 @@ from banjia.codemods.openai_sdk import (
 )
 from banjia.codemods.positions import positions_of
 from banjia.codemods.outcome import Outcome
-from banjia.codemods.rewrite import ApplyEdits, Edit, settle_imports, span_of
+from banjia.codemods.rewrite import ApplyEdits, Edit, check_parses, settle_imports, span_of
 from banjia.codemods.walk import child_nodes, walk
 from banjia.model import Change, Kind, Note, Severity
 
@@ -52,18 +53,26 @@ _V0_HINT = re.compile(
 )
 
 
-def upgrade_legacy(source: str, path: str, *, note_config: bool = True) -> Outcome:
+def upgrade_legacy(
+    source: str, path: str, *, note_config: bool = True,
+    module: cst.Module | None = None, findings: list[NodeFinding] | None = None,
+) -> Outcome:
     """`source` with its openai<1.0 usage turned into v1 code; `source` itself when it has none.
 
     Changes are reported with category "legacy"; notes carry rule ids "legacy-v0:...".
     `note_config`: note module configuration that could not be folded into the new
     client. Strategy compat turns it off: it notes every leftover configuration itself,
-    naming the provider's variables. Raises libcst.ParserSyntaxError on bad input.
+    naming the provider's variables. `module` and `findings` (of `analyze_nodes`), when
+    given, are `source` already parsed and analysed, shared with the pass that follows.
+    Raises libcst.ParserSyntaxError on bad input.
     """
     if "openai" not in source or not _V0_HINT.search(source):
         return Outcome(source)
-    module = cst.parse_module(source)
-    plan = _Plan(module, analyze_nodes(module, path), note_config)
+    if module is None:
+        module = cst.parse_module(source)
+    if findings is None:
+        findings = analyze_nodes(module, path)
+    plan = _Plan(module, findings, note_config)
     if not plan.run():
         return Outcome(source)
     positions = positions_of(module, [node for node, _ in plan.changes] + [node for node, *_ in plan.notes])
@@ -77,7 +86,7 @@ def upgrade_legacy(source: str, path: str, *, note_config: bool = True) -> Outco
     upgraded = module.visit(ApplyEdits(plan.edits, plan.todos))
     upgraded = settle_imports(upgraded, plan.imports, plan.unused_imports)
     text = upgraded.code
-    cst.parse_module(text)  # never hand back code that does not parse
+    check_parses(text)
     return Outcome(text, changes, notes)
 
 
@@ -109,10 +118,14 @@ class _Plan:
         self.clients: dict[bool, _Client] = {}
         self.removed: set[int] = set()  # top-level statements dropped (folded settings, redundant imports)
         self.responses: set[int] = set()
-        self.names = _names_in_use(module)
         self.openai_aliases = [f.data["alias"] or "openai" for f in findings
                                if f.kind is Kind.IMPORT and isinstance(f.node, cst.ImportAlias)
                                and f.data["module"] == "openai"]
+
+    @cached_property
+    def names(self) -> set[str]:
+        """Names the module uses, and those given to new clients: asked only once a client is built."""
+        return _names_in_use(self.module)
 
     # -- bookkeeping
     def _edit(self, node: cst.CSTNode, edit: Edit, message: str) -> None:
@@ -364,6 +377,8 @@ class _Plan:
             elif module == "openai" and isinstance(finding.node, cst.ImportFrom):
                 uses.extend((finding.node, name) for name, _ in finding.data["names"] if name in V0_ONLY_MODULES)
         aliases = set(self.openai_aliases)
+        if not aliases:
+            return uses  # `openai.<module>` needs the module imported as a name
 
         class Uses:
             def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:

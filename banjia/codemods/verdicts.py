@@ -17,7 +17,7 @@ import dataclasses
 
 import libcst as cst
 
-from banjia.codemods.analyzer import NodeFinding, analyze_module
+from banjia.codemods.analyzer import NodeFinding, analyze_nodes, located
 from banjia.codemods.compat import _Planner, plan_python
 from banjia.codemods.legacy import upgrade_legacy
 from banjia.codemods.strategies import DEFAULT_STRATEGY, check_strategy, python_rewrite
@@ -46,21 +46,26 @@ def audit_python(
     when `strategy` cannot serve the provider.
     """
     module = cst.parse_module(source)
-    findings = analyze_module(module, path, source)
-    if upgrade_legacy(source, path).text != source:
+    nodes = analyze_nodes(module, path)
+    findings = located(module, path, nodes, source)
+    if upgrade_legacy(source, path, module=module, findings=nodes).text != source:
         # openai<1.0 code is judged on the whole migration (upgrade, then compat), whose
         # places are mapped back to the file's lines: attributed by line, not by node.
         migrated = python_rewrite(strategy)(source, path, rules, unsafe=unsafe)
         return outcome_verdicts(findings, migrated, by_line=True)
-    verdicts = site_verdicts(module, path, rules, unsafe=unsafe, strategy=strategy)
+    verdicts = site_verdicts(module, path, rules, unsafe=unsafe, strategy=strategy, findings=nodes)
     return [_judged(finding, verdicts) for finding in findings]
 
 
 def site_verdicts(
-    module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False, strategy: str = DEFAULT_STRATEGY
+    module: cst.Module, path: str, rules: RuleSet, *, unsafe: bool = False, strategy: str = DEFAULT_STRATEGY,
+    findings: list[NodeFinding] | None = None,
 ) -> SiteVerdicts:
-    """(kind, span) of every call site -> its verdict and the messages behind it."""
-    dry = plan_python(module, path, rules, unsafe=unsafe, planner=strategy_planner(strategy, rules))
+    """(kind, span) of every call site -> its verdict and the messages behind it.
+
+    `findings`: the module's `analyze_nodes` findings, when the caller has them already.
+    """
+    dry = plan_python(module, path, rules, unsafe=unsafe, planner=strategy_planner(strategy, rules), findings=findings)
     sites = [finding for finding in dry.findings if is_site(finding.kind, finding.data)]
     owners = _owners(sites)
     reasons: list[list[tuple[Verdict, str]]] = [[] for _ in sites]
