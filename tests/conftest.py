@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
+from pathlib import Path
+from types import ModuleType
 from typing import Iterator
 
 import pytest
@@ -19,3 +23,16 @@ def result_cache_outside_the_tree(tmp_path_factory) -> Iterator[None]:
         del os.environ["BANJIA_CACHE_DIR"]
     else:
         os.environ["BANJIA_CACHE_DIR"] = previous
+
+
+CORPUS_CHECK = Path(__file__).resolve().parents[1] / "tools" / "corpus_check.py"
+
+
+@pytest.fixture(scope="session")
+def corpus_check() -> ModuleType:
+    """tools/corpus_check.py as a module, registered so its dataclasses and pool workers find it by name."""
+    if "corpus_check" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("corpus_check", CORPUS_CHECK)
+        sys.modules["corpus_check"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules["corpus_check"])
+    return sys.modules["corpus_check"]

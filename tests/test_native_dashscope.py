@@ -69,6 +69,23 @@ def test_client_used_for_something_else_stays_on_the_compatible_endpoint() -> No
     assert 'client = OpenAI(api_key=os.environ["DASHSCOPE_API_KEY"], base_url=os.environ.get("DASHSCOPE_BASE_URL"' \
         in outcome.text
     assert "r = dashscope.Generation.call(" in outcome.text
+    assert [note.message for note in outcome.notes if note.rule == "qwen:native:client"] == [
+        "the OpenAI client stays on the OpenAI-compatible endpoint: `client` is used by more than the calls "
+        "moved to dashscope"]
+
+
+def test_client_built_inside_an_expression_stays_and_says_why() -> None:
+    outcome = migrate("""
+        from openai import OpenAI
+
+        def reply(client=None):
+            client = client or OpenAI()
+            return client.chat.completions.create(model="gpt-4o", messages=[])
+    """)
+    assert "client = client or OpenAI(api_key=" in outcome.text
+    assert "dashscope.Generation.call(" in outcome.text
+    assert any(note.message.startswith("the OpenAI client stays on the OpenAI-compatible endpoint: it is not "
+                                       "assigned to a name in a statement of its own") for note in outcome.notes)
 
 
 def test_client_keyed_by_the_projects_own_setting_is_kept_and_noted() -> None:
@@ -80,6 +97,8 @@ def test_client_keyed_by_the_projects_own_setting_is_kept_and_noted() -> None:
     """)
     assert "client = OpenAI(api_key=settings.llm_key" in outcome.text
     assert any("settings.llm_key" in note.message and note.severity is Severity.MANUAL for note in outcome.notes)
+    assert any(note.message.endswith("its key or endpoint is the project's own setting, which the dashscope calls "
+                                     "do not read") for note in outcome.notes)
 
 
 def test_async_embeddings_stay_on_the_compatible_endpoint() -> None:

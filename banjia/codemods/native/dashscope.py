@@ -355,14 +355,28 @@ class _DashScopePlanner(_Planner):
     def _client_finding(self, finding: NodeFinding) -> None:
         """A client none of whose uses is left disappears; one still in use stays on the compatible endpoint."""
         statement, target = self._client_statement(finding.node)
-        if target is None or not self._only_migrated_uses(target) or not self._configured_from_environment(finding):
+        why = self._why_client_stays(finding, target)
+        if why is not None:
             super()._client(finding)
+            self._note(finding.node, Severity.INFO, f"the {finding.data['cls']} client stays on the "
+                       f"OpenAI-compatible endpoint: {why}", "native:client", False)
             return
         self.removed.add(id(statement))
         self.changes.append((finding.node, "client", f"{finding.data['cls']} client removed: the dashscope calls "
                              "are module functions", "safe"))
         self._note(finding.node, Severity.INFO, f"`{dotted(target)}` is gone: code elsewhere that imports or "
                    "reads it must call dashscope instead", "native:client", False)
+
+    def _why_client_stays(self, finding: NodeFinding, target: cst.BaseExpression | None) -> str | None:
+        """Why a client construction cannot go with its calls, or None when it can."""
+        if target is None:
+            return ("it is not assigned to a name in a statement of its own, so its uses cannot all be known "
+                    "to have moved to dashscope")
+        if not self._only_migrated_uses(target):
+            return f"`{dotted(target)}` is used by more than the calls moved to dashscope"
+        if not self._configured_from_environment(finding):
+            return "its key or endpoint is the project's own setting, which the dashscope calls do not read"
+        return None
 
     def _client_statement(self, call: cst.CSTNode) -> tuple[cst.CSTNode | None, cst.BaseExpression | None]:
         """The statement line `x = OpenAI(...)` and its target, when that is how the client is built."""

@@ -66,7 +66,7 @@ class _NativePlanner(_Planner):
         data = finding.data
         if data["legacy"]:
             return None  # the legacy pass could not convert it; its own TODO says what to do
-        api, package = data["api"], self.native.package
+        api, package = self._api_of(finding), self.native.package
         if api not in self.sdk.methods:
             why = next((text for prefix, text in self.sdk.missing_apis.items()
                         if api == prefix or api.startswith(prefix + ".")), f"{package} has no {api}")
@@ -84,6 +84,19 @@ class _NativePlanner(_Planner):
                 return (f"async streaming: {package} has no asyncio client, and its stream is a plain iterator "
                         "that `async for` cannot drive")
         return None
+
+    def _api_of(self, finding: NodeFinding) -> str:
+        """The openai API of a call, seeing through the coroutine twin (`acreate`) an earlier run wrote.
+
+        A client the analyzer still types as openai's (a factory annotated `-> AsyncOpenAI`)
+        shows the migrated `chat.completions.acreate(...)` as an openai call again.
+        """
+        api = finding.data["api"]
+        owner, _, method = api.rpartition(".")
+        if self.sdk.async_style is AsyncStyle.METHOD and method == self.sdk.async_method \
+                and f"{owner}.create" in self.sdk.methods:
+            return f"{owner}.create"
+        return api
 
     # -- dispatch
     def add(self, finding: NodeFinding) -> None:
