@@ -68,6 +68,7 @@ def test_chat_call_config_and_response_become_v1() -> None:
         ''',
         '''
         import os
+
         from openai import OpenAI
 
         client = OpenAI(

@@ -12,7 +12,7 @@ import pytest
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-from banjia.codemods.rewrite import check_parses, settle_imports
+from banjia.codemods.rewrite import _keep_separating_lines, check_parses, settle_imports
 
 MODULES = [
     "",
@@ -41,7 +41,8 @@ UNUSED = [[], [("openai", "OpenAI")]]
 
 
 def _reference(module: cst.Module, needed, unused) -> cst.Module:
-    """What settle_imports did before it spared work: both visitors, each through transform_module."""
+    """What settle_imports did before it spared work: both visitors, each through transform_module
+    (and the separating lines of removed imports kept, tested on its own below)."""
     needed = sorted(needed, key=lambda item: (item[0], item[1] or ""))
     unused = sorted(unused, key=lambda item: (item[0], item[1] or ""))
     context = CodemodContext()
@@ -50,7 +51,7 @@ def _reference(module: cst.Module, needed, unused) -> cst.Module:
     for module_name, name in unused:
         RemoveImportsVisitor.remove_unused_import(context, module_name, name)
     module = AddImportsVisitor(context).transform_module(module)
-    return RemoveImportsVisitor(context).transform_module(module)
+    return _keep_separating_lines(module, RemoveImportsVisitor(context).transform_module(module))
 
 
 @pytest.mark.parametrize("source", MODULES)
@@ -59,6 +60,18 @@ def _reference(module: cst.Module, needed, unused) -> cst.Module:
 def test_settle_imports_gives_the_code_of_libcsts_visitors(source: str, needed, unused) -> None:
     module = cst.parse_module(source)
     assert settle_imports(module, needed, unused).code == _reference(module, needed, unused).code
+
+
+@pytest.mark.parametrize("source, unused, settled", [
+    ("import os\n\nimport openai\nfrom x import y\n", [("openai", None)], "import os\n\nfrom x import y\n"),
+    ("import os\n\n# the SDK\nimport openai\nimport json\n", [("openai", None)], "import os\n\n# the SDK\nimport json\n"),
+    ("import os\n\nimport openai\n\nimport json\n", [("openai", None)], "import os\n\nimport json\n"),
+    ("import os\n\nimport openai, json\n", [("openai", None)], "import os\n\nimport json\n"),
+    ("import sys\n\nfrom openai import OpenAI, APIError\nx = APIError\n", [("openai", "OpenAI")],
+     "import sys\n\nfrom openai import APIError\nx = APIError\n"),
+])
+def test_a_removed_import_leaves_the_lines_that_separated_it(source: str, unused, settled: str) -> None:
+    assert settle_imports(cst.parse_module(source), [], unused).code == settled
 
 
 def test_settle_imports_with_nothing_to_do_returns_the_module_itself() -> None:

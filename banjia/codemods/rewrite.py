@@ -98,8 +98,51 @@ def settle_imports(
     if unused:
         for module_name, name in unused:
             RemoveImportsVisitor.remove_unused_import(context, module_name, name)
+        removed_from = module
         module = RemoveImportsVisitor(context).transform_module(module)
+        module = _keep_separating_lines(removed_from, module)
     return module
+
+
+def _keep_separating_lines(before: cst.Module, after: cst.Module) -> cst.Module:
+    """Blank lines and comments above a top-level import that was removed go to the statement
+    that took its place, when that one has none of its own: removing `import openai` must
+    not glue the import groups above and below it together.
+
+    The removal only deletes or shortens import lines, so the statements of `after` are
+    those of `before` in order, less the deleted ones; a kept statement is recognised by
+    its code (shortened imports by the module they import from).
+    """
+    if len(after.body) == len(before.body):
+        return after
+    body = list(after.body)
+    index = 0
+    pending: list[cst.EmptyLine] = []
+    for old in before.body:
+        if index < len(body) and _same_statement(old, body[index]):
+            if pending and not body[index].leading_lines:
+                body[index] = body[index].with_changes(leading_lines=pending)
+            pending = []
+            index += 1
+        elif not pending:
+            pending = list(old.leading_lines)
+    return after.with_changes(body=body)
+
+
+def _same_statement(old: cst.BaseStatement, new: cst.BaseStatement) -> bool:
+    """Whether `new` is `old` as the import removal left it (unchanged, or the same import shortened)."""
+    if old.deep_equals(new):
+        return True
+    if not (_is_import_line(old) and _is_import_line(new)):
+        return False
+    old_import, new_import = old.body[0], new.body[0]
+    if isinstance(old_import, cst.ImportFrom) and isinstance(new_import, cst.ImportFrom):
+        return old_import.module is not None and new_import.module is not None \
+            and old_import.module.deep_equals(new_import.module) and len(old_import.relative) == len(new_import.relative)
+    if isinstance(old_import, cst.Import) and isinstance(new_import, cst.Import):
+        names = {alias.evaluated_name for alias in old_import.names}
+        return {alias.evaluated_name for alias in new_import.names} <= names
+    return False
 
 
 def _add_imports(module: cst.Module, visitor) -> cst.Module:

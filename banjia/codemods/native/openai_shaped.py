@@ -24,6 +24,7 @@ from banjia.codemods.legacy_responses import _Scan
 from banjia.codemods.native.model_methods import plan_model_methods, response_parts
 from banjia.codemods.native.sdks import RESPONSE_SHAPING, AsyncStyle, Method, Models, ShapedSdk, sdk_for
 from banjia.codemods.outcome import Outcome
+from banjia.codemods.walk import child_nodes, walk
 from banjia.model import Confidence, Kind, Severity
 from banjia.rules.model import Action, ParameterRule, RuleSet
 
@@ -50,6 +51,8 @@ class _NativePlanner(_Planner):
         self._method: Method | None = None  # the SDK method of the call being planned
         self._handled: set[tuple[int, str]] = set()  # (call, keyword) a parameter rule already dealt with
         self._native_calls: set[int] = set()  # calls moved to the SDK: their responses are the SDK's objects
+        self._swapped_clients = False  # some client construction became the SDK's
+        self._openai_names: dict[str, str] = {}  # name bound by `from openai import X` -> X
 
     # -- the module-wide decision
     def plan(self, findings: list[NodeFinding]) -> None:
@@ -100,6 +103,8 @@ class _NativePlanner(_Planner):
 
     # -- dispatch
     def add(self, finding: NodeFinding) -> None:
+        if finding.kind is Kind.IMPORT and finding.data.get("module") == "openai" and "names" in finding.data:
+            self._openai_names.update((asname or name, name) for name, asname in finding.data["names"])
         if self.swapping and finding.kind is Kind.ERROR_REF and not finding.data["legacy"]:
             self._error(finding)
             return
@@ -153,6 +158,7 @@ class _NativePlanner(_Planner):
             message += f" ({self.native.package} has no asyncio client: awaited calls are adapted)"
         if not self._edit(call, edit, "client", message):
             return
+        self._swapped_clients = True
         self.imports.update({("os", None), (module, cls)})
         if isinstance(call.func, cst.Name):
             self.unused_imports.add(("openai", call.func.value))
@@ -186,14 +192,37 @@ class _NativePlanner(_Planner):
         self._method = None
 
     def finish(self) -> None:
-        """openai's model methods called on the SDK's responses, written the way its objects spell them."""
+        """Annotations naming openai's client classes, and openai's model methods called on
+        the SDK's responses, written the way the SDK spells them."""
         super().finish()
-        if not self.swapping or self.sdk.response_models is Models.OPENAI:
+        if not self.swapping:
+            return
+        if self._native_calls or self._swapped_clients:
+            self._annotations()
+        if self.sdk.response_models is Models.OPENAI:
             return
         scan = _Scan()
         self.module.visit(scan)
         plan_model_methods(self, scan.calls, response_parts(self.module, scan, self._native_calls),
                            self.sdk.response_models, self.native.package)
+
+    def _annotations(self) -> None:
+        """`client: AsyncOpenAI` and `-> OpenAI` name the SDK's class once the clients are the SDK's:
+        the annotation stays true, and the openai import can go with the last use."""
+        for node, openai_class in _client_annotations(self.module, self._openai_names):
+            target = self.native.async_client if openai_class.startswith("Async") \
+                and self.sdk.async_style is AsyncStyle.CLIENT else self.native.client
+            module, cls = target.rsplit(".", 1)
+            if not self._edit(node, lambda old, cls=cls: _renamed(old, cls), "client",
+                              f"annotation {openai_class} -> {target}"):
+                continue
+            self.imports.add((module, cls))
+            if isinstance(node, cst.SimpleString) and "." in node.evaluated_value:
+                self.unused_imports.add(("openai", None))
+            elif isinstance(node, (cst.Name, cst.SimpleString)):
+                self.unused_imports.add(("openai", node.value if isinstance(node, cst.Name) else node.evaluated_value))
+            else:
+                self.unused_imports.add(("openai", None))
 
     def _parameter(self, call: cst.Call, rule: ParameterRule, likely: bool) -> None:
         """The rule file's rule, unless the SDK's own signature decides what happens to the keyword."""
@@ -286,6 +315,56 @@ class _NativePlanner(_Planner):
             self.unused_imports.add(("openai", node.value))
         else:
             self.unused_imports.add(("openai", None))
+
+
+class _Annotations:
+    """Every annotation of a module (parameters, returns, annotated assignments)."""
+
+    def __init__(self) -> None:
+        self.found: list[cst.Annotation] = []
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self.found.append(node)
+
+
+def _client_annotations(module: cst.Module, imported: dict[str, str]) -> list[tuple[cst.CSTNode, str]]:
+    """(node, openai class) for each `OpenAI` / `openai.AsyncOpenAI`-style name inside an annotation.
+
+    `imported` maps the names `from openai import ...` binds to the classes they are.
+    """
+    annotations = _Annotations()
+    walk(module, annotations)
+    found = []
+    for annotation in annotations.found:
+        stack: list[cst.CSTNode] = [annotation.annotation]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "openai" \
+                    and node.attr.value in _OPENAI_CLIENTS:
+                found.append((node, node.attr.value))
+            elif isinstance(node, cst.Name) and imported.get(node.value) in _OPENAI_CLIENTS:
+                found.append((node, imported[node.value]))
+            elif isinstance(node, cst.SimpleString) and (name := _named_client(node.evaluated_value, imported)):
+                found.append((node, name))  # a forward reference: "OpenAI"
+            else:
+                stack.extend(child_nodes(node))
+    return found
+
+
+def _named_client(text: object, imported: dict[str, str]) -> str | None:
+    """The openai client class a string annotation names on its own, or None."""
+    if not isinstance(text, str):
+        return None
+    if text.startswith("openai.") and text[len("openai."):] in _OPENAI_CLIENTS:
+        return text[len("openai."):]
+    return imported.get(text) if imported.get(text) in _OPENAI_CLIENTS else None
+
+
+def _renamed(node: cst.CSTNode, cls: str) -> cst.CSTNode:
+    """The annotation part naming an openai client, naming `cls` instead (a string stays a string)."""
+    if isinstance(node, cst.SimpleString):
+        return node.with_changes(value=f"{node.prefix}{node.quote}{cls}{node.quote}")
+    return cst.Name(cls)
 
 
 def _accepts(method: Method, name: str) -> bool:
