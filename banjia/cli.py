@@ -117,17 +117,19 @@ def _stops_cleanly_on_interrupt(command):
 
     @functools.wraps(command)
     def run(*args, **kwargs):
-        from banjia.writer import WriteInterrupted
-
         try:
             return command(*args, **kwargs)
-        except WriteInterrupted as stop:
+        except KeyboardInterrupt as stop:
+            # Imported here: the writer's imports would slow every audit's start-up.
+            from banjia.writer import WriteInterrupted
+
+            if not isinstance(stop, WriteInterrupted):
+                typer.echo("banjia: interrupted: no file was written", err=True)
+                raise typer.Exit(EXIT_INTERRUPTED) from None
             typer.echo(f"banjia: interrupted: {len(stop.written)} of {stop.total} files written, "
                        "the others unchanged", err=True)
             for path in stop.written:
                 typer.echo(f"written: {path}", err=True)
-        except KeyboardInterrupt:
-            typer.echo("banjia: interrupted: no file was written", err=True)
         raise typer.Exit(EXIT_INTERRUPTED)
 
     return run

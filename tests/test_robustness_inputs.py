@@ -82,15 +82,13 @@ def test_a_file_deleted_after_discovery_is_named_and_the_others_are_done(project
 
 def test_an_unreadable_file_is_named_and_the_others_are_done(project: Path, monkeypatch) -> None:
     # chmod 000 does not stop root (CI containers), so the refusal is the file system's answer, simulated.
-    read = Path.read_bytes
-
-    def refuse_secret(path: Path) -> bytes:
-        if path.name == "secret.py":
+    def refuse_secret(path, *args, **kwargs):
+        if Path(path).name == "secret.py":
             raise PermissionError(13, "Permission denied", str(path))
-        return read(path)
+        return open(path, *args, **kwargs)
 
     (project / "secret.py").write_bytes(GOOD)
-    monkeypatch.setattr(Path, "read_bytes", refuse_secret)
+    monkeypatch.setattr(banjia.api, "open", refuse_secret, raising=False)  # the module's files are read with open()
     migration = banjia.api.migrate([Path(".")], load_builtin("qwen"))
     assert {file.path: file.error for file in migration.errors}["secret.py"] == "cannot read: Permission denied"
     assert "good.py" in {file.path for file in migration.changed_files}

@@ -39,3 +39,10 @@ def test_an_audit_with_nothing_to_parse_never_imports_libcst(tmp_path):
     modules = modules_imported(tmp_path, "audit", ".", "--no-progress")
     assert "banjia.api" in modules and "banjia.token_prefilter" in modules
     assert not {"libcst", "banjia.codemods.analyzer"} & modules
+
+
+def test_an_audit_does_not_import_the_writer(tmp_path):
+    (tmp_path / "app.py").write_text("import json\n")
+    modules = modules_imported(tmp_path, "audit", ".", "--no-progress")
+    assert "banjia.api" in modules
+    assert "banjia.writer" not in modules
