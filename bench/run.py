@@ -1,6 +1,6 @@
 """Benchmark banjia against its peers on two trees of real code, in one run.
 
-    python bench/run.py [--files 10000] [--repeat 3] [--work /tmp/banjia-bench] [--tools DIR]
+    python bench/run.py [--files 10000] [--repeat 3] [--codemod-repeat 1] [--work /tmp/banjia-bench] [--tools DIR]
 
 Trees (built once in --work, reused on later runs):
   large        --files Python files from this interpreter's site-packages, 1% of them
@@ -8,15 +8,17 @@ Trees (built once in --work, reused on later runs):
   openai-code  the sources of openai-agents, langchain-openai, llama-index-llms-openai
                and instructor, downloaded from PyPI with `pip download --no-deps`.
 
-Timed on each tree, every command in a fresh process, `--repeat` times (medians shown):
+Timed on each tree, every command in a fresh process, `--repeat` times (medians shown;
+the libcst codemod runner, some hundred times slower than the rest, `--codemod-repeat`):
 banjia audit cold (empty cache) and warm (nothing changed), banjia migrate --to qwen
 (the diff only, no cache), libcst's codemod runner with a codemod that does nothing,
 semgrep and ast-grep with an equivalent detect-openai rule, and a raw byte scan
 (walk, read every file, look for "openai") as the floor. semgrep and ast-grep are
 found on PATH or in --tools (`pip install --target DIR semgrep ast-grep-cli`); when
-missing they are reported as skipped. Peak memory is the largest sum of resident set
-sizes over the process and its children, sampled every 20 ms (Linux; elsewhere the
-largest single process).
+missing they are reported as skipped. Peak memory is the largest sum, sampled every
+20 ms, of the proportional set sizes of the process and its children (pages shared by
+forked workers counted once; Linux, where other systems give no PSS the resident set
+sizes are summed).
 
 Compare ratios within one run: absolute times depend on the machine and its load.
 """
@@ -123,7 +125,12 @@ def measure(command: list[str], *, cwd: Path, env: dict[str, str], before=None, 
 
 
 class _PeakMemory(threading.Thread):
-    """The largest total RSS of a process and its descendants, from /proc."""
+    """The largest memory of a process and its descendants together, from /proc.
+
+    Summed as PSS (proportional set size: a page shared by forked workers counts once,
+    split between them), where the kernel gives it; summing RSS would count every page a
+    worker inherits from its parent again for each worker. Elsewhere, the RSS sum.
+    """
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -131,14 +138,14 @@ class _PeakMemory(threading.Thread):
 
     def run(self) -> None:
         while not self._done.wait(0.02):
-            self.peak_mb = max(self.peak_mb, _tree_rss_mb(self.pid))
+            self.peak_mb = max(self.peak_mb, _tree_memory_mb(self.pid))
 
     def stop(self) -> None:
         self._done.set()
         self.join()
 
 
-def _tree_rss_mb(root: int) -> float:
+def _tree_memory_mb(root: int) -> float:
     try:
         parents: dict[int, int] = {}
         rss: dict[int, int] = {}
@@ -159,7 +166,19 @@ def _tree_rss_mb(root: int) -> float:
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
         tree.update(children)
         frontier.extend(children)
-    return sum(rss.get(pid, 0) for pid in tree) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    return sum(_pss_bytes(pid, rss.get(pid, 0) * os.sysconf("SC_PAGE_SIZE")) for pid in tree) / 1e6
+
+
+def _pss_bytes(pid: int, rss_bytes: int) -> int:
+    """The process's PSS, or its RSS where /proc/PID/smaps_rollup cannot be read."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss_bytes
 
 
 def raw_scan(tree: Path) -> int:
@@ -191,9 +210,9 @@ def bench_tree(tree: Path, args, env: dict[str, str]) -> list[Timing]:
     outside = args.work / "run"
     outside.mkdir(exist_ok=True)
 
-    def run(name, command, before=None, extra_env=None):
+    def run(name, command, before=None, extra_env=None, repeat=args.repeat):
         seconds, peak = measure(command, cwd=outside, env={**env, **(extra_env or {})}, before=before,
-                                repeat=args.repeat)
+                                repeat=repeat)
         timings.append(Timing(name, seconds, peak))
 
     run("banjia audit (cold)", [*banjia, "audit", str(tree), "-f", "json", "--cache-dir", str(cache), *quiet], clear_cache)
@@ -203,7 +222,8 @@ def bench_tree(tree: Path, args, env: dict[str, str]) -> list[Timing]:
     run("libcst codemod (no-op)",
         [python, "-m", "libcst.tool", "codemod", "-x", "noop_codemod.NoOpCommand", "--no-format",
          "--hide-progress", "-u", "0", str(tree)],
-        extra_env={"PYTHONPATH": os.pathsep.join([str(BENCH), env.get("PYTHONPATH", "")])})
+        extra_env={"PYTHONPATH": os.pathsep.join([str(BENCH), env.get("PYTHONPATH", "")])},
+        repeat=min(args.repeat, args.codemod_repeat))
     semgrep = find_tool(("semgrep",), args.tools)
     if semgrep:
         (tree / ".semgrepignore").write_text("")  # semgrep's default ignores skip test folders
@@ -254,6 +274,8 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000, help="files in the large tree")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command (the median is shown)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/banjia-bench"), help="where the trees are built")
+    parser.add_argument("--codemod-repeat", type=int, default=1,
+                        help="runs of the libcst codemod runner, minutes per run on the large tree (default 1)")
     parser.add_argument("--tools", type=Path, help="a `pip install --target` folder holding semgrep and ast-grep")
     parser.add_argument("--raw-scan", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
