@@ -100,6 +100,7 @@ def test_migration_sarif_is_valid_and_every_fix_rebuilds_the_file(tmp_path: Path
     validate(document)
     run = document["runs"][0]
     assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": tmp_path.as_uri() + "/"}}
+    assert run["properties"] == {"target": result.provider, "strategy": result.strategy}
     [fixes] = fixes_by_path(document).values()
     file = result.files[0]
     assert apply_fixes(file.before, fixes, by="offset") == file.after

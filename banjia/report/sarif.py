@@ -132,7 +132,7 @@ def sarif_log(
 ) -> str:
     """The SARIF document: one run of banjia with these rules and results, as canonical JSON.
 
-    `properties`: the run's property bag (`audit --to`: the provider and strategy judged against).
+    `properties`: the run's property bag (`audit --to`, `migrate`: the provider and the strategy).
     """
     run = {
         "tool": {

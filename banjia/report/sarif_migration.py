@@ -52,7 +52,8 @@ def render_migration_sarif(result: MigrationResult, *, source_root: str | None =
     for result_dict, fingerprint in zip(results, stable_fingerprints(identities), strict=True):
         result_dict["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
     rules = change_rules() + [_note_rule(severity) for severity in SEVERITY_ORDER] + [kind_rule(Kind.UNPROCESSABLE)]
-    return sarif_log(rules, results, source_root_base(source_root))
+    return sarif_log(rules, results, source_root_base(source_root),
+                     {"target": result.provider, "strategy": result.strategy})
 
 
 def _note_rule(severity: Severity) -> dict[str, Any]:
