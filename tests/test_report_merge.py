@@ -47,6 +47,7 @@ def test_merged_json_has_each_repository_and_the_totals(reports: Path) -> None:
     for name, summary in singles.items():
         assert by_name[name]["findings"] == summary["findings"]
         assert by_name[name]["verdicts"] == summary["verdicts"]
+        assert (by_name[name]["target"], by_name[name]["strategy"]) == ("qwen", "compat")
     totals = merged["totals"]
     assert totals["repositories"] == 3 and totals["repositories_with_findings"] == 2
     assert totals["findings"] == sum(s["findings"] for s in singles.values())

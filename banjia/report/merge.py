@@ -42,6 +42,7 @@ class Repository:
             **{key: self.summary[key] for key in _HEADLINE},
             "unprocessable": len(self.summary["unprocessable"]),
             "target": self.summary.get("target"),
+            "strategy": self.summary.get("strategy"),
             "verdicts": dict(self.summary.get("verdicts") or {}),
         }
 
