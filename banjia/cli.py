@@ -551,19 +551,10 @@ def _plain_text(renderable) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write next to the target, then rename: a reader never sees half a report."""
-    import os
-    import tempfile
+    """A reader never sees half a report (see banjia.atomic)."""
+    from banjia.atomic import write_file_atomically
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_file_atomically(path, text.encode("utf-8"))
 
 
 def _print_notices(result) -> None:

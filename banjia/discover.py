@@ -422,21 +422,27 @@ def _git_dir(top: str) -> str | None:
 
 _PREFILTERED_SUFFIXES = (".py", ".pyi", ".ipynb")
 
-# Bytes that any OpenAI finding in Python code or a notebook must contain: the SDK and
-# tokenizer names, model-family prefixes (every name patterns.MODEL_NAME accepts), and a
-# quoted o-series literal ("o1", 'o3-mini', and \"o4-mini\" as notebooks' JSON escapes it).
-# The leading lookahead only buys speed: it turns most positions away on their first two
-# bytes before the alternation is tried (about 3x faster on CPython 3.11). Every branch
-# must start with a byte from the first class followed by one from the second.
-# Measured on code without a match: ~70 MB/s, some 50x faster than parsing it with libcst
-# (UTF-8 decoding alone is faster still, but decoding is not what the filter saves).
-PYTHON_PREFILTER = re.compile(
-    rb"(?=[bcdgmotw\"'][aehioptu])"
-    rb"(?:openai|tiktoken|gpt-|chatgpt|text-(?:embedding|curie|ada)|davinci|babbage|cushman"
-    rb"|dall-e|whisper-1|tts-1|moderation"
-    rb"|[\"'](?:azure[/:])?o[134](?:-[a-z0-9-]*)?\\?[\"'])",
-    re.IGNORECASE,
+# Bytes that any OpenAI finding in Python code or a notebook must contain, in lower case:
+# the SDK and tokenizer names and the model-family prefixes (every name
+# patterns.MODEL_NAME accepts), or a quoted o-series literal ("o1", 'o3-mini', and
+# \"o4-mini\" as notebooks' JSON escapes it). The file is lowered once (ASCII only, as a
+# case-insensitive bytes pattern folds) and the words are found by plain substring
+# search, several times faster than one case-insensitive regex: on code without a match
+# about 150 MB/s against 65, some 100x faster than parsing it with libcst.
+PREFILTER_WORDS = (
+    b"openai", b"tiktoken", b"gpt-", b"chatgpt", b"text-embedding", b"text-curie", b"text-ada", b"davinci",
+    b"babbage", b"cushman", b"dall-e", b"whisper-1", b"tts-1", b"moderation",
 )
+O_SERIES_LITERAL = re.compile(rb"[\"'](?:azure[/:])?o[134](?:-[a-z0-9-]*)?\\?[\"']")
+_O_SERIES = re.compile(rb"o[134]")  # what the literal needs: rare enough to spare its regex most files
+
+
+def may_mention_openai(data: bytes) -> bool:
+    """Whether `data` holds any of the words or literals an OpenAI finding needs (case-insensitive)."""
+    lowered = data.lower()
+    if any(word in lowered for word in PREFILTER_WORDS):
+        return True
+    return _O_SERIES.search(lowered) is not None and O_SERIES_LITERAL.search(lowered) is not None
 
 
 def prefilter(data: bytes, relpath: str) -> bool:
@@ -446,7 +452,7 @@ def prefilter(data: bytes, relpath: str) -> bool:
     and the expensive ones to parse. Other files are small and scanned as text anyway.
     """
     if relpath.lower().endswith(_PREFILTERED_SUFFIXES):
-        return PYTHON_PREFILTER.search(data) is not None
+        return may_mention_openai(data)
     return True
 
 

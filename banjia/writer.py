@@ -10,16 +10,14 @@ hold the text the migration read, so a file edited since is not overwritten, and
 
 from __future__ import annotations
 
-import os
-import secrets
 import signal
-import stat
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 from pathlib import Path
 
+from banjia.atomic import write_file_atomically
 from banjia.model import FileMigration, MigrationResult
 from banjia.report.diff import patch_bytes
 from banjia.vcs import GitUnavailable, uncommitted
@@ -92,34 +90,6 @@ def write_patch(result: MigrationResult, path: Path) -> None:
     except (UnicodeError, LookupError) as error:
         raise WriteError(f"the patch cannot hold a file's new text in its encoding: {error}; nothing was written") from None
     write_file_atomically(path, data)
-
-
-def write_file_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that it is always either wholly old or wholly new.
-
-    The new file keeps the old one's permission bits; a new file gets the usual
-    umask-limited mode. A symlink is followed, so the link stays and its target
-    changes. On any error the temporary file is removed and `path` is untouched.
-    """
-    target = path.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode: int | None = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    temporary, fd = _create_temporary(target)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if mode is not None:
-                os.chmod(temporary, mode)
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _sync_directory(target.parent)
 
 
 # ---------------------------------------------------------------- checks
@@ -197,32 +167,3 @@ def _interrupts_held() -> Iterator[list[int]]:
         yield received
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def _create_temporary(target: Path) -> tuple[Path, int]:
-    """A new, exclusive file beside `target`: same directory, so the rename is atomic."""
-    while True:
-        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
-        except FileExistsError:
-            continue
-
-
-_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate newlines
-
-
-def _sync_directory(directory: Path) -> None:
-    """Make the rename itself durable. POSIX only; some file systems refuse, harmlessly."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

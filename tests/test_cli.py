@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -63,6 +66,22 @@ def test_other_formats_to_an_output_file(runner: CliRunner, repo: Path, tmp_path
     assert result.stdout == ""
     assert marker in target.read_text(encoding="utf-8")
     assert not [p for p in target.parent.iterdir() if p.name.startswith(".")]  # no temp file left
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_an_output_that_is_a_pipe_is_written_through(runner: CliRunner, repo: Path, tmp_path: Path, monkeypatch) -> None:
+    """`-o /dev/null` or `-o /dev/stdout` must not become a regular file: a named pipe stands in for them."""
+    monkeypatch.chdir(repo)
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    result = runner.invoke(app, ["audit", ".", "--format", "json", "--output", str(pipe)])
+    reader.join(timeout=10)
+    assert result.exit_code == 0, result.output
+    assert json.loads(received[0])["schema_version"] == 1
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
 
 
 def test_fail_on_findings_gates_ci(runner: CliRunner, repo: Path, monkeypatch) -> None:

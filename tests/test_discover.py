@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from banjia import discover as discover_module
 from banjia.discover import (
-    PYTHON_PREFILTER,
+    may_mention_openai,
     Candidate,
     DecodeError,
     Skipped,
@@ -571,7 +572,27 @@ def test_prefilter_lets_every_other_file_through(relpath):
 )
 def test_prefilter_passes_every_model_name_the_analyzer_recognises(model):
     assert is_model_name(model)
-    assert PYTHON_PREFILTER.search(f'model = "{model}"'.encode())
+    assert may_mention_openai(f'model = "{model}"'.encode())
+
+
+# The single case-insensitive regex the word search replaced: the reference it must agree with.
+_REFERENCE_PREFILTER = re.compile(
+    rb"(?:openai|tiktoken|gpt-|chatgpt|text-(?:embedding|curie|ada)|davinci|babbage|cushman"
+    rb"|dall-e|whisper-1|tts-1|moderation"
+    rb"|[\"'](?:azure[/:])?o[134](?:-[a-z0-9-]*)?\\?[\"'])",
+    re.IGNORECASE,
+)
+
+
+def test_the_word_search_decides_as_one_case_insensitive_regex_would() -> None:
+    repo = Path(__file__).resolve().parents[1]
+    samples = [path.read_bytes() for path in sorted((repo / "tests" / "fixtures").rglob("*")) if path.is_file()]
+    samples += [path.read_bytes() for path in sorted((repo / "banjia").rglob("*.py"))]
+    samples += [b'x = "O3-MINI"', b'"o1\\"', b"m = 'o4-'", b"'o2'", b'"foo1"', b"OpenAI", b"TextEmbedding",
+                b"Text-ADA", b"gpt4", b"ChatGPT", b"azure:o1", b'"azure/o1"', b"", b"\xff\xfeO\x00P"]
+    decisions = [(may_mention_openai(data), _REFERENCE_PREFILTER.search(data) is not None) for data in samples]
+    assert all(new == old for new, old in decisions)
+    assert {new for new, _ in decisions} == {True, False}
 
 
 # --- read_text / read_plain_text -----------------------------------------------------

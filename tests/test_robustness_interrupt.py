@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import banjia.atomic
 import banjia.writer
 from banjia.api import migrate
 from banjia.model import FileMigration, MigrationResult
@@ -84,7 +85,7 @@ def test_a_kill_at_any_step_of_a_write_leaves_each_file_wholly_old_or_new(tmp_pa
 
 
 def _write_in_a_child_killed_at(step: int, result: MigrationResult, root: Path) -> bool:
-    """Fork; the child writes `result` and SIGKILLs itself at its `step`-th call from writer.py."""
+    """Fork; the child writes `result` and SIGKILLs itself at its `step`-th call from writer.py or atomic.py."""
     pid = os.fork()
     if pid == 0:
         try:
@@ -98,12 +99,12 @@ def _write_in_a_child_killed_at(step: int, result: MigrationResult, root: Path) 
 
 def _kill_at_call(step: int) -> None:
     calls = 0
-    writer = banjia.writer.__file__
+    writing = {banjia.writer.__file__, banjia.atomic.__file__}
 
     def profile(frame, event, arg) -> None:
         nonlocal calls
         caller = frame if event == "c_call" else frame.f_back
-        if event in ("call", "c_call") and caller is not None and caller.f_code.co_filename == writer:
+        if event in ("call", "c_call") and caller is not None and caller.f_code.co_filename in writing:
             calls += 1
             if calls == step:
                 os.kill(os.getpid(), signal.SIGKILL)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,22 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: py
         write_file_atomically(target, b"new\n")
     assert target.read_bytes() == b"original\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app.py"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_written_through_not_replaced(tmp_path: Path) -> None:
+    """`-o` naming a pipe or a device (`/dev/null`, `/dev/stdout`) writes to it; a rename
+    over it would leave a regular file where the device was."""
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    write_file_atomically(pipe, b"report\n")
+    reader.join(timeout=10)
+    assert received == [b"report\n"]
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pipe"]
 
 
 def test_a_symlinked_file_is_written_through_its_link(tmp_path: Path) -> None:
