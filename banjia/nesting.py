@@ -45,9 +45,9 @@ def check_nesting(source: str) -> None:
     """
     try:
         parse_within_depth(source)
-    except (SyntaxError, ValueError) as error:
-        if isinstance(error, TooDeeplyNested):
-            raise
+    except TooDeeplyNested:
+        raise
+    except (SyntaxError, ValueError):
         return
 
 

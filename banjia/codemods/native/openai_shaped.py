@@ -209,7 +209,7 @@ class _NativePlanner(_Planner):
     def _annotations(self) -> None:
         """`client: AsyncOpenAI` and `-> OpenAI` name the SDK's class once the clients are the SDK's:
         the annotation stays true, and the openai import can go with the last use."""
-        for node, openai_class in _client_annotations(self.module, self._openai_names):
+        for node, openai_class, bound in _client_annotations(self.module, self._openai_names):
             target = self.native.async_client if openai_class.startswith("Async") \
                 and self.sdk.async_style is AsyncStyle.CLIENT else self.native.client
             module, cls = target.rsplit(".", 1)
@@ -217,12 +217,7 @@ class _NativePlanner(_Planner):
                               f"annotation {openai_class} -> {target}"):
                 continue
             self.imports.add((module, cls))
-            if isinstance(node, cst.SimpleString) and "." in node.evaluated_value:
-                self.unused_imports.add(("openai", None))
-            elif isinstance(node, (cst.Name, cst.SimpleString)):
-                self.unused_imports.add(("openai", node.value if isinstance(node, cst.Name) else node.evaluated_value))
-            else:
-                self.unused_imports.add(("openai", None))
+            self.unused_imports.add(("openai", bound))
 
     def _parameter(self, call: cst.Call, rule: ParameterRule, likely: bool) -> None:
         """The rule file's rule, unless the SDK's own signature decides what happens to the keyword."""
@@ -327,8 +322,9 @@ class _Annotations:
         self.found.append(node)
 
 
-def _client_annotations(module: cst.Module, imported: dict[str, str]) -> list[tuple[cst.CSTNode, str]]:
-    """(node, openai class) for each `OpenAI` / `openai.AsyncOpenAI`-style name inside an annotation.
+def _client_annotations(module: cst.Module, imported: dict[str, str]) -> list[tuple[cst.CSTNode, str, str | None]]:
+    """(node, openai class, name it is imported as) for each `OpenAI` / `openai.AsyncOpenAI`-style
+    name inside an annotation; the name is None when it is reached through `import openai`.
 
     `imported` maps the names `from openai import ...` binds to the classes they are.
     """
@@ -341,23 +337,23 @@ def _client_annotations(module: cst.Module, imported: dict[str, str]) -> list[tu
             node = stack.pop()
             if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "openai" \
                     and node.attr.value in _OPENAI_CLIENTS:
-                found.append((node, node.attr.value))
+                found.append((node, node.attr.value, None))
             elif isinstance(node, cst.Name) and imported.get(node.value) in _OPENAI_CLIENTS:
-                found.append((node, imported[node.value]))
-            elif isinstance(node, cst.SimpleString) and (name := _named_client(node.evaluated_value, imported)):
-                found.append((node, name))  # a forward reference: "OpenAI"
+                found.append((node, imported[node.value], node.value))
+            elif isinstance(node, cst.SimpleString) and (named := _named_client(node.evaluated_value, imported)):
+                found.append((node, *named))  # a forward reference: "OpenAI"
             else:
                 stack.extend(child_nodes(node))
     return found
 
 
-def _named_client(text: object, imported: dict[str, str]) -> str | None:
-    """The openai client class a string annotation names on its own, or None."""
+def _named_client(text: object, imported: dict[str, str]) -> tuple[str, str | None] | None:
+    """(openai class, name it is imported as) for a string annotation naming one on its own, or None."""
     if not isinstance(text, str):
         return None
     if text.startswith("openai.") and text[len("openai."):] in _OPENAI_CLIENTS:
-        return text[len("openai."):]
-    return imported.get(text) if imported.get(text) in _OPENAI_CLIENTS else None
+        return text[len("openai."):], None
+    return (imported[text], text) if imported.get(text) in _OPENAI_CLIENTS else None
 
 
 def _renamed(node: cst.CSTNode, cls: str) -> cst.CSTNode:
