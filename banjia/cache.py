@@ -10,6 +10,14 @@ rule-set digest and the options name the cache file, the content digest is check
 per entry, and the path is the entry's key. Keying by path keeps the cache as large as
 the repository, however often its files change.
 
+Reading and hashing every file is most of what a run with nothing changed still costs,
+so an entry also records the file's size, times and inode (its stamp), as git's index
+does: a file showing the recorded stamp is answered unread. A stamp is recorded only
+once the file has been left alone for a while before the run began, so a change made
+during or just after the run, even within the file system's timestamp resolution,
+always shows as a new stamp; the change time, which no tool can set back, is part of
+it. A file whose stamp differs (a fresh checkout) is read and looked up by digest.
+
 Nothing here may make a run fail or give a different answer: an unreadable, corrupt or
 foreign cache file counts as empty, an entry that does not decode is a miss, and a
 cache that cannot be written is silently left alone. Writes go to a temporary file that
@@ -23,6 +31,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +50,10 @@ from banjia.model import (
 
 DEFAULT_DIRECTORY = ".banjia_cache"
 # Bump when the stored shape of a result changes; entries of another format are never read.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+# How long before the run a file must have been last changed for its stamp to be recorded:
+# more than any file system's timestamp resolution (FAT's is 2 s).
+SETTLED_NS = 3_000_000_000
 
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -51,32 +63,55 @@ _CACHEDIR_TAG = (
 
 
 def content_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    """128 bits of the bytes' sha256: as safe against collisions, and half the size in the cache file."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def file_stamp(info: os.stat_result) -> list[int]:
+    """What changes whenever a file's bytes do: size, modification and change times, inode."""
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 class ResultCache:
     """The cached results of one command under one rule set and set of options.
 
     `options` are the strings besides the version that change results (the command,
-    the rule-set digest, strategy, unsafe); they name the cache file.
+    the rule-set digest, strategy, unsafe); they name the cache file. Open the cache
+    before looking at the run's files: stamps are judged against that moment.
     """
 
     def __init__(self, directory: Path, *options: str) -> None:
         self.directory = directory
         name = hashlib.sha256("\0".join((str(CACHE_FORMAT), *options)).encode("utf-8")).hexdigest()[:32]
         self.file = directory / __version__ / f"{name}.json"
+        self._settled_before = time.time_ns() - SETTLED_NS
         self._entries = _load(self.file)
         self._updates: dict[str, list] = {}
 
+    def knows(self, path: str) -> bool:
+        """Whether anything is stored for `path`; when not, its file need not even be read."""
+        return path in self._updates or path in self._entries
+
     def get(self, path: str, digest: str) -> dict[str, Any] | None:
         """The stored result of `path` when its content digest was `digest`, else None."""
-        entry = self._updates.get(path) or self._entries.get(path)
-        if isinstance(entry, list) and len(entry) == 2 and entry[0] == digest and isinstance(entry[1], dict):
-            return entry[1]
-        return None
+        entry = self._entry(path)
+        return entry[1] if entry is not None and entry[0] == digest else None
 
-    def put(self, path: str, digest: str, value: dict[str, Any]) -> None:
-        self._updates[path] = [digest, value]
+    def get_unchanged(self, path: str, info: os.stat_result) -> dict[str, Any] | None:
+        """The stored result of `path` if the file still has the stamp recorded with it, else None."""
+        entry = self._entry(path)
+        return entry[1] if entry is not None and entry[2] is not None and entry[2] == file_stamp(info) else None
+
+    def put(self, path: str, digest: str, value: dict[str, Any], info: os.stat_result | None = None) -> None:
+        """Store `value` for `path` with bytes of `digest`; `info` is the file's stat from before it was read."""
+        settled = info is not None and max(info.st_mtime_ns, info.st_ctime_ns) < self._settled_before
+        self._updates[path] = [digest, value, file_stamp(info) if settled else None]
+
+    def _entry(self, path: str) -> list | None:
+        entry = self._updates.get(path) or self._entries.get(path)
+        if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], dict):
+            return entry
+        return None
 
     def save(self) -> None:
         """Write the new entries, merged over what is on disk now. Never raises."""
@@ -127,16 +162,31 @@ def _write_atomically(target: Path, text: str) -> None:
 
 # ---------------------------------------------------------------- results as JSON values
 def encode_audit(result: tuple[FileResult, bool]) -> dict[str, Any]:
-    """An audit worker's (FileResult, parsed) as a JSON value; the path is the entry's key."""
+    """An audit worker's (FileResult, parsed) as a JSON value; the path is the entry's key.
+
+    Fields at their defaults are left out: nearly every file of a large tree is one the
+    prefilter turned away, and its entry is then `{}`.
+    """
     file, parsed = result
-    return {"parsed": parsed, "error": file.error, "findings": [_encode_finding(f) for f in file.findings]}
+    value: dict[str, Any] = {}
+    if parsed:
+        value["parsed"] = True
+    if file.error is not None:
+        value["error"] = file.error
+    if file.findings:
+        value["findings"] = [_encode_finding(f) for f in file.findings]
+    return value
 
 
 def decode_audit(value: dict[str, Any], path: str) -> tuple[FileResult, bool] | None:
     """The inverse of `encode_audit`, or None when `value` is not one (a corrupt entry)."""
+    parsed, error, findings = value.get("parsed", False), value.get("error"), value.get("findings", ())
+    if not isinstance(parsed, bool) or not (error is None or isinstance(error, str)):
+        return None
+    if not isinstance(findings, (list, tuple)):
+        return None
     try:
-        findings = tuple(_decode_finding(f, path) for f in value["findings"])
-        return FileResult(path, findings, value["error"]), bool(value["parsed"])
+        return FileResult(path, tuple(_decode_finding(f, path) for f in findings), error), parsed
     except (KeyError, TypeError, ValueError):
         return None
 

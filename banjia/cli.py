@@ -504,10 +504,12 @@ def _print_migration_notices(result, *, written: bool) -> None:
 
 def _with_progress(run, allowed: bool):
     """A progress bar on an interactive stderr only; plain (silent) when piped or in CI."""
+    if not allowed:
+        return run(None)
     from rich.console import Console
 
     console = Console(stderr=True)
-    if not (allowed and console.is_terminal):
+    if not console.is_terminal:
         return run(None)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -558,19 +560,16 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def _print_notices(result) -> None:
-    """One line per file that could not be processed, then one summary line, on stderr."""
-    from rich.console import Console
-    from rich.markup import escape
-
-    console = Console(stderr=True, highlight=False)
+    """One line per file that could not be processed, then one summary line, on stderr (colour on a terminal only)."""
     for file_result in result.errors:
-        console.print(f"[yellow]warning[/]: {escape(file_result.path)}: {escape(file_result.error)}", soft_wrap=True)
+        typer.echo(f"{typer.style('warning', fg='yellow')}: {file_result.path}: {file_result.error}", err=True)
     findings = [f for f in result.findings if f.kind.value != "unprocessable"]
     files = len({f.path for f in findings})
-    console.print(
+    typer.echo(
         f"{len(findings)} finding{'s' * (len(findings) != 1)} in {files} file{'s' * (files != 1)}; "
         f"{result.files_scanned} files scanned, {result.files_parsed} analysed"
-        + (f", {len(result.errors)} could not be processed" if result.errors else "")
+        + (f", {len(result.errors)} could not be processed" if result.errors else ""),
+        err=True,
     )
 
 

@@ -19,7 +19,7 @@ import os
 import re
 import stat
 import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -30,14 +30,21 @@ import pathspec
 class Candidate:
     """A file worth analysing.
 
-    `path` is absolute (a symlink keeps its own path, not its target's); `relpath` is
-    POSIX and relative to `root`, or the file name when the root is the file itself.
+    `location` is its absolute path (a symlink keeps its own path, not its target's), a
+    string because a large tree has tens of thousands of them; `relpath` is POSIX and
+    relative to `root`, or the file name when the root is the file itself. `info` is the
+    stat taken when it was found, which lets the cache answer an unchanged file unread.
     """
 
-    path: Path
+    location: str
     relpath: str
     root: Path
     size: int
+    info: os.stat_result | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 @dataclass(frozen=True)
@@ -290,7 +297,7 @@ class _RootWalk:
         identity: object = (info.st_dev, info.st_ino)
         if not info.st_ino:
             identity = os.path.normcase(os.path.realpath(path))
-        self.found.append((Candidate(Path(path), relpath, self.root, info.st_size), identity))
+        self.found.append((Candidate(path, relpath, self.root, info.st_size, info), identity))
 
     def _skip_file_root(self, reason: str) -> None:
         self._skip(self.root.name, str(self.root), reason)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,81 @@ def test_a_warm_run_parses_nothing_and_a_changed_file_is_parsed_again(tmp_path, 
     assert [f.kind.value for f in changed.findings if f.path.endswith("b.py")] == ["import", "config"]
 
 
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The files the run opens, in the main process or its in-process workers (jobs=1)."""
+    opened: list[str] = []
+    read = api._read
+
+    def counting(path):
+        opened.append(Path(path).name)
+        return read(path)
+
+    monkeypatch.setattr(api, "_read", counting)
+    return opened
+
+
+@pytest.fixture
+def settled(monkeypatch) -> None:
+    """Files written by the test count as left alone long enough for their stamps to be recorded."""
+    monkeypatch.setattr(cache_module, "SETTLED_NS", -60_000_000_000)
+
+
+def test_a_file_with_its_recorded_stamp_is_answered_unread(tmp_path, reads, settled, analyses):
+    (tmp_path / "a.py").write_text(CLIENT_CODE)
+    cache_dir = tmp_path / ".cache"
+    first = audit([tmp_path / "a.py"], options(cache_dir))
+    assert reads == ["a.py"]  # a file the cache knows nothing of is read once, by its worker
+    reads.clear()
+    analyses.clear()
+    assert audit([tmp_path / "a.py"], options(cache_dir)) == first
+    assert reads == [] and analyses == []
+
+
+def test_a_changed_stamp_is_looked_up_by_digest_and_new_bytes_are_analysed(tmp_path, reads, settled, analyses):
+    source = tmp_path / "a.py"
+    source.write_text(CLIENT_CODE)
+    cache_dir = tmp_path / ".cache"
+    first = audit([source], options(cache_dir))
+    source.touch()  # same bytes, new stamp: read and hashed, not analysed
+    reads.clear()
+    analyses.clear()
+    assert audit([source], options(cache_dir)) == first
+    assert reads == ["a.py"] and analyses == []
+
+    before = source.stat()
+    source.write_text(CLIENT_CODE.replace("gpt-4o", "o3-pro"))  # same size, and the old times put back
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert source.stat().st_size == before.st_size and source.stat().st_ctime_ns != before.st_ctime_ns
+    changed = audit([source], options(cache_dir))
+    assert [f.data["model"] for f in changed.findings if f.kind.value == "model"] == ["o3-pro"]
+    assert analyses == ["a.py"]
+
+
+def test_a_file_changed_just_before_the_run_gets_no_stamp(tmp_path, reads, analyses):
+    (tmp_path / "a.py").write_text(CLIENT_CODE)  # now: within the file system's timestamp resolution
+    cache_dir = tmp_path / ".cache"
+    audit([tmp_path / "a.py"], options(cache_dir))
+    [file] = cache_files(cache_dir)
+    [(_, _, stamp)] = json.loads(file.read_text())["entries"].values()
+    assert stamp is None
+    reads.clear()
+    analyses.clear()
+    audit([tmp_path / "a.py"], options(cache_dir))
+    assert reads == ["a.py"] and analyses == []  # still answered, by digest
+
+
+def test_a_warm_migration_reads_a_stamped_file_only_to_show_its_text(tmp_path, reads, settled):
+    (tmp_path / "a.py").write_text(CLIENT_CODE)
+    (tmp_path / "plain.py").write_text("print('hello')\n")
+    cache_dir = tmp_path / ".cache"
+    rules = load_builtin("qwen")
+    first = migrate([tmp_path], rules, options(cache_dir))
+    reads.clear()
+    assert migrate([tmp_path], rules, options(cache_dir)) == first
+    assert reads == ["a.py"]  # plain.py never passed the prefilter: nothing of it is shown
+
+
 def test_a_new_banjia_version_or_other_rules_or_options_use_other_entries(tmp_path, analyses, monkeypatch):
     (tmp_path / "a.py").write_text(CLIENT_CODE)
     cache_dir = tmp_path / ".cache"
@@ -125,7 +201,7 @@ def cache_files(cache_dir: Path) -> list[Path]:
     return sorted(cache_dir.glob("*/*.json"))
 
 
-@pytest.mark.parametrize("garbage", ["", "{not json", "[]", '{"format": 1, "entries": []}', '{"format": 0}'])
+@pytest.mark.parametrize("garbage", ["", "{not json", "[]", '{"format": 2, "entries": []}', '{"format": 1}'])
 def test_a_corrupt_cache_file_counts_as_empty_and_is_rebuilt(tmp_path, analyses, garbage):
     (tmp_path / "a.py").write_text(CLIENT_CODE)
     cache_dir = tmp_path / ".cache"
@@ -146,10 +222,13 @@ def test_a_corrupt_cache_file_counts_as_empty_and_is_rebuilt(tmp_path, analyses,
     [
         "not a list",
         ["digest only"],
-        [None, {}],
-        ["DIGEST", {"parsed": True, "error": None}],
-        ["DIGEST", {"parsed": True, "error": None, "findings": [["no-such-kind", [1, 1, 1, 2, None], "", "", "certain", {}]]}],
-        ["DIGEST", {"parsed": True, "error": None, "findings": [["model", [1, 1], "", "", "certain", {}]]}],
+        [None, {}, None],
+        ["DIGEST", {}],
+        ["DIGEST", {"parsed": "yes"}, None],
+        ["DIGEST", {"error": 1}, None],
+        ["DIGEST", {"findings": "none"}, None],
+        ["DIGEST", {"parsed": True, "error": None, "findings": [["no-such-kind", [1, 1, 1, 2, None], "", "", "certain", {}]]}, None],
+        ["DIGEST", {"parsed": True, "error": None, "findings": [["model", [1, 1], "", "", "certain", {}]]}, None],
     ],
 )
 def test_a_corrupt_entry_is_a_miss_and_is_replaced(tmp_path, analyses, entry):
@@ -158,7 +237,7 @@ def test_a_corrupt_entry_is_a_miss_and_is_replaced(tmp_path, analyses, entry):
     expected = audit([tmp_path / "a.py"], options(cache_dir))
     [file] = cache_files(cache_dir)
     stored = json.loads(file.read_text())
-    [(key, (digest, _))] = stored["entries"].items()
+    [(key, (digest, _, _))] = stored["entries"].items()
     stored["entries"][key] = [digest if item == "DIGEST" else item for item in entry] if isinstance(entry, list) else entry
     file.write_text(json.dumps(stored))
     analyses.clear()
@@ -206,7 +285,7 @@ def test_concurrent_processes_never_leave_a_broken_cache(tmp_path):
         assert process.exitcode == 0
     [file] = cache_files(tmp_path)
     entries = json.loads(file.read_text())["entries"]
-    assert {value["worker"] for _, value in entries.values()} <= {0, 1, 2, 3}
+    assert {value["worker"] for _, value, _ in entries.values()} <= {0, 1, 2, 3}
     assert {"w0-19.py", "w1-19.py", "w2-19.py", "w3-19.py"} & set(entries)
     assert not [p for p in file.parent.iterdir() if p.suffix == ".tmp"]
 

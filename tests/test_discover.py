@@ -61,7 +61,7 @@ def test_candidate_carries_absolute_path_posix_relpath_root_and_size(tmp_path, m
     assert skipped == []
     assert candidates == [
         Candidate(
-            path=tmp_path / "pkg" / "sub" / "mod.py",
+            location=str(tmp_path / "pkg" / "sub" / "mod.py"),
             relpath="sub/mod.py",
             root=tmp_path / "pkg",
             size=len("import openai\n"),
@@ -318,7 +318,7 @@ def test_file_root_is_taken_even_when_ignored_or_in_an_excluded_folder(tmp_path)
 
     candidates, skipped = discover([file_root], wanted=wants_python)
 
-    assert candidates == [Candidate(file_root, "tool.py", file_root, 6)]
+    assert candidates == [Candidate(str(file_root), "tool.py", file_root, 6)]
     assert skipped == []
 
 

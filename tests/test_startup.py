@@ -46,3 +46,10 @@ def test_an_audit_does_not_import_the_writer(tmp_path):
     modules = modules_imported(tmp_path, "audit", ".", "--no-progress")
     assert "banjia.api" in modules
     assert "banjia.writer" not in modules
+
+
+def test_a_piped_audit_of_a_few_files_imports_no_terminal_ui_no_validation_and_no_process_pool(tmp_path):
+    (tmp_path / "app.py").write_text("import openai\nclient = openai.OpenAI()\n")
+    modules = modules_imported(tmp_path, "audit", ".", "--no-progress", "-f", "json")
+    assert "banjia.codemods.analyzer" in modules  # the file was analysed
+    assert not {"rich", "pydantic", "concurrent.futures.process"} & modules

@@ -14,11 +14,11 @@ migration's note messages behind it, most severe first).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from banjia import __version__
 from banjia.model import AuditResult, FileResult
+from banjia.report.canonical_json import canonical_json
 from banjia.report.summary import summarize
 
 SCHEMA_VERSION = 1
@@ -36,7 +36,7 @@ def render_json(result: AuditResult) -> str:
             if fr.findings or fr.error is not None
         ],
     }
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    return canonical_json(document)
 
 
 def _file(file_result: FileResult) -> dict[str, Any]:

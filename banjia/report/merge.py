@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from banjia import __version__
+from banjia.report.canonical_json import canonical_json
 from banjia.report.labels import plural
 from banjia.report.markdown import code_span, escape_text
 
@@ -113,7 +114,7 @@ def _audit_summary(path: Path) -> dict[str, Any]:
 
 
 def render_merged_json(report: MergedReport) -> str:
-    return json.dumps(report.to_dict(), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    return canonical_json(report.to_dict())
 
 
 def render_merged_markdown(report: MergedReport, *, top: int = 10) -> str:

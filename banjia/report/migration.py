@@ -9,7 +9,6 @@ so they always agree. No file text appears in them: the diff carries that.
 from __future__ import annotations
 
 import html
-import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from rich.theme import Theme
 
 from banjia import __version__
 from banjia.model import Change, FileMigration, MigrationResult, Note, Severity, Span
+from banjia.report.canonical_json import canonical_json
 from banjia.report.labels import location_label, plural
 from banjia.report.markdown import code_span, escape_text
 
@@ -122,7 +122,7 @@ def render_migration_json(result: MigrationResult) -> str:
         "summary": summarize_migration(result).to_dict(),
         "files": [_file_dict(fm) for fm in reported_files(result)],
     }
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    return canonical_json(document)
 
 
 def _file_dict(file: FileMigration) -> dict[str, Any]:

@@ -11,12 +11,12 @@ Choices that keep alerts stable across runs:
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from typing import Any
 
 from banjia import __version__
 from banjia.model import AuditResult, Confidence, Finding, Kind, MigrationResult, Span, Verdict
+from banjia.report.canonical_json import canonical_json
 from banjia.report.hunks import Hunk, file_hunks
 from banjia.report.labels import location_label, reasons_of, verdict_of
 from banjia.report.sarif_fixes import CHANGE_RULE_IDS, change_rules, hunk_result, sarif_fix
@@ -151,7 +151,7 @@ def sarif_log(
     if properties:
         run["properties"] = properties
     document = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    return canonical_json(document)
 
 
 def _attach_fixes(
