@@ -16,7 +16,9 @@ does: a file showing the recorded stamp is answered unread. A stamp is recorded 
 once the file has been left alone for a while before the run began, so a change made
 during or just after the run, even within the file system's timestamp resolution,
 always shows as a new stamp; the change time, which no tool can set back, is part of
-it. A file whose stamp differs (a fresh checkout) is read and looked up by digest.
+it (Windows has none: there, a tool that rewrites a file to as many bytes and then puts
+its modification time back goes unseen; `--no-cache` is the way out). A file whose
+stamp differs (a fresh checkout) is read and looked up by digest.
 
 Nothing here may make a run fail or give a different answer: an unreadable, corrupt or
 foreign cache file counts as empty, an entry that does not decode is a miss, and a
