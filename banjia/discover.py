@@ -440,6 +440,15 @@ PREFILTER_WORDS = (
     b"openai", b"tiktoken", b"gpt-", b"chatgpt", b"text-embedding", b"text-curie", b"text-ada", b"davinci",
     b"babbage", b"cushman", b"dall-e", b"whisper-1", b"tts-1", b"moderation",
 )
+# Each search reads the whole file, and almost every file holds none of the words, so
+# words sharing a core are looked for as that core first: a file without "gpt" holds
+# neither "gpt-" nor "chatgpt", and one search rules out both. A file with the core is
+# then searched for the words themselves, so the decision is exactly the word search's.
+_SHARED_CORES = (b"gpt", b"text-")
+_WORDS_BY_CORE = tuple(
+    (core, tuple(word for word in PREFILTER_WORDS if core in word))
+    for core in dict.fromkeys(next((core for core in _SHARED_CORES if core in word), word) for word in PREFILTER_WORDS)
+)
 O_SERIES_LITERAL = re.compile(rb"[\"'](?:azure[/:])?o[134](?:-[a-z0-9-]*)?\\?[\"']")
 _O_SERIES = re.compile(rb"o[134]")  # what the literal needs: rare enough to spare its regex most files
 
@@ -447,7 +456,7 @@ _O_SERIES = re.compile(rb"o[134]")  # what the literal needs: rare enough to spa
 def may_mention_openai(data: bytes) -> bool:
     """Whether `data` holds any of the words or literals an OpenAI finding needs (case-insensitive)."""
     lowered = data.lower()
-    if any(word in lowered for word in PREFILTER_WORDS):
+    if any(core in lowered and any(word in lowered for word in words) for core, words in _WORDS_BY_CORE):
         return True
     return _O_SERIES.search(lowered) is not None and O_SERIES_LITERAL.search(lowered) is not None
 
