@@ -25,6 +25,8 @@ generic `on_visit` / `on_leave` are not called; a visitor should not subclass
 from __future__ import annotations
 
 import ast
+import dataclasses
+import functools
 import inspect
 import textwrap
 import typing
@@ -135,34 +137,33 @@ def _reaching(hooked: set[type]) -> frozenset[type]:
 
 
 def _node_classes() -> list[type]:
-    """Every node class libcst defines, each with the classes each of its child fields can hold."""
+    """Every node class libcst defines, each with the classes each of its fields can hold.
+
+    All dataclass fields, not only the visited ones: reading which fields a class visits
+    costs a source parse, worth paying only for the classes a walk meets."""
     if not _field_classes:
-        classes = _subclasses(cst.CSTNode)
-        for node_class in classes:
+        for node_class in _subclasses(cst.CSTNode):
             hints = typing.get_type_hints(node_class)
             _field_classes[node_class] = {
-                name: _classes_in(hints.get(name), classes) for name, _ in _fields_of(node_class)
+                field.name: _classes_in(hints.get(field.name)) for field in dataclasses.fields(node_class)
             }
     return list(_field_classes)
 
 
-def _subclasses(cls: type) -> list[type]:
-    found = [cls]
-    for subclass in cls.__subclasses__():
-        found.extend(c for c in _subclasses(subclass) if c not in found)
-    return found
+@functools.cache
+def _subclasses(cls: type) -> frozenset[type]:
+    """`cls` and every class deriving from it."""
+    return frozenset({cls}).union(*map(_subclasses, cls.__subclasses__()))
 
 
-def _classes_in(annotation: object, node_classes: list[type]) -> frozenset[type]:
+def _classes_in(annotation: object) -> frozenset[type]:
     """The node classes a field annotated `annotation` can hold; all of them when it is unclear."""
-    if isinstance(annotation, type) and issubclass(annotation, cst.CSTNode):
-        return frozenset(c for c in node_classes if issubclass(c, annotation))
     if isinstance(annotation, type):  # None, MaybeSentinel, str: no node
-        return frozenset()
+        return _subclasses(annotation) if issubclass(annotation, cst.CSTNode) else frozenset()
     arguments = typing.get_args(annotation)
     if not arguments:
-        return frozenset(node_classes)
-    return frozenset().union(*(_classes_in(argument, node_classes) for argument in arguments))
+        return _subclasses(cst.CSTNode)
+    return frozenset().union(*map(_classes_in, arguments))
 
 
 def _fields_of(node_class: type) -> tuple[_Field, ...]:
