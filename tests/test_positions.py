@@ -8,7 +8,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from banjia.codemods.positions import positions_of
+from banjia.codemods.positions import Position, positions_of
 
 SOURCES = sorted((Path(__file__).parent / "fixtures" / "audit").glob("*.py"))
 TRICKY = [
@@ -45,3 +45,24 @@ def test_positions_match_position_provider(source: str) -> None:
         assert (got.line, got.column - 1, got.end_line, got.end_column - 1) == (
             want.start.line, want.start.column, want.end.line, want.end.column,
         ), module.code_for_node(node)
+
+
+NO_FINAL_NEWLINE = ["x = f('a')", "def f():\n    return g(1)", "import openai\nclient = openai.OpenAI()  # done"]
+
+
+@pytest.mark.parametrize("source", [p.read_text(encoding="utf-8") for p in SOURCES] + TRICKY + NO_FINAL_NEWLINE)
+def test_a_node_asked_alone_is_placed_as_among_all(source: str) -> None:
+    """The code generation stops after the last wanted node: where it stops moves nothing."""
+    module = cst.parse_module(source)
+    collector = _Collect()
+    module.visit(collector)
+    together = positions_of(module, collector.nodes)
+    for node in collector.nodes:
+        assert positions_of(module, [node]) == {id(node): together[id(node)]}, module.code_for_node(node)
+
+
+def test_a_statement_ending_the_file_without_a_line_break_ends_on_its_last_line() -> None:
+    """The module drops the final line break only at its very end, after the statement's range closed."""
+    module = cst.parse_module("x = 1\ndef f():\n    return g(1)")
+    function = module.body[1]
+    assert positions_of(module, [function]) == {id(function): Position(2, 1, 3, 16)}

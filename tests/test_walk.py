@@ -121,6 +121,36 @@ def test_same_nodes_in_the_same_order_as_libcst(source: str) -> None:
     assert found.events == expected.events
 
 
+def _one_hook_visitor(node_class: type) -> type:
+    """A visitor with hooks for `node_class` only, logging what it meets."""
+    name = node_class.__name__
+    return type(f"Only{name}", (), {
+        "__init__": lambda self: setattr(self, "events", []),
+        f"visit_{name}": lambda self, node: self.events.append(("visit", id(node))),
+        f"leave_{name}": lambda self, node: self.events.append(("leave", id(node))),
+    })
+
+
+def test_a_visitor_with_few_hooks_meets_every_node_it_has_a_hook_for() -> None:
+    """The walk leaves out subtrees that cannot hold a hooked node (by the fields' types):
+    for each node class, a visitor hooked on it alone still meets all its nodes, in order."""
+    visitors = {cls: _one_hook_visitor(cls) for cls in _node_classes()}
+    for source in _sources():
+        module = cst.parse_module(source)
+        every = _LibcstOrder()
+        module.visit(every)
+        classes: dict[int, type] = {}
+        pending: list[cst.CSTNode] = [module]
+        while pending:
+            node = pending.pop()
+            classes[id(node)] = type(node)
+            pending.extend(child_nodes(node))
+        for node_class, visitor_class in visitors.items():
+            found = visitor_class()
+            walk(module, found)
+            assert found.events == [event for event in every.events if classes[event[1]] is node_class], node_class
+
+
 def test_child_nodes_are_libcsts_children() -> None:
     module = cst.parse_module(VARIED)
     pending: list[cst.CSTNode] = [module]

@@ -58,6 +58,8 @@ _ENV_READERS = {
 }
 _SECRET = re.compile(r"\b(sk-(?:proj-)?)[A-Za-z0-9_\-]{8,}")
 _SNIPPET_LIMIT = 200
+_SHAPES = frozenset(UNMISTAKABLE_SHAPES)
+_SHAPE_LENGTHS = sorted({len(shape) for shape in UNMISTAKABLE_SHAPES})
 
 
 def analyze_python(source: str, path: str) -> list[Finding]:
@@ -169,9 +171,7 @@ class _Recorder(BindingCollector):
             self._assign_targets.add(id(target))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        _, names = attribute_chain(node.value)
-        base_name = names[-1] if names else dotted_name(node.value)
-        if base_name == "error" and node.attr.value[:1].isupper():
+        if node.attr.value[:1].isupper() and _last_name(node.value) == "error":
             self.events.error_refs.append((node, self.scope))
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
@@ -346,7 +346,7 @@ class _Emitter:
             return
         base, names = attribute_chain(node.func)
         names = [n for n in names if n not in RESPONSE_WRAPPERS]
-        if not any(tuple(names[-len(shape):]) == shape for shape in UNMISTAKABLE_SHAPES if len(names) >= len(shape)):
+        if not any(tuple(names[-length:]) in _SHAPES for length in _SHAPE_LENGTHS if len(names) >= length):
             return
         if scope is not None and self._is_lookalike(base, names, scope):
             return
@@ -500,6 +500,13 @@ def _snippet(line: str) -> str:
     """The finding's source line, trimmed, with anything that looks like an API key masked."""
     text = _SECRET.sub(r"\1***", line.strip())
     return text if len(text) <= _SNIPPET_LIMIT else text[: _SNIPPET_LIMIT - 1] + "…"
+
+
+def _last_name(node: cst.BaseExpression) -> str | None:
+    """`c` for `a.b.c` and for `c`; None for any other expression."""
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return node.value if isinstance(node, cst.Name) else None
 
 
 def _asname(alias: cst.ImportAlias) -> str | None:
