@@ -63,7 +63,7 @@ def test_migrated_program_prints_what_it_printed_on_openai(
     assert app not in run.blocked, f"{app} was flagged as blocked for {provider}"
     result = run.runs[app]
     assert result.returncode == 0, result.explain()
-    assert result.stdout == baseline[BASELINE_OF.get(app, app)].stdout
+    assert result.stdout == baseline[BASELINE_OF.get(app, app)].stdout, result.explain()
 
 
 @pytest.mark.parametrize(("provider", "app"), RUNNABLE, ids=[run_tag(*c) for c in RUNNABLE])

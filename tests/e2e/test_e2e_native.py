@@ -108,7 +108,7 @@ def test_migrated_program_prints_what_it_printed_on_openai(
 ) -> None:
     result = migrated_native(provider).runs[app]
     assert result.returncode == 0, result.explain()
-    assert result.stdout == baseline[BASELINE_OF.get(app, app)].stdout
+    assert result.stdout == baseline[BASELINE_OF.get(app, app)].stdout, result.explain()
 
 
 @pytest.mark.parametrize(("provider", "app"), _cases(APPS))
