@@ -485,20 +485,25 @@ def _emit_migration(result, fmt: str) -> None:
 
 
 def _print_migration_notices(result, *, written: bool) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    from banjia.report.migration import render_migration_summary
-
-    console = Console(stderr=True, highlight=False)
+    """Problems, the per-file summary and a closing line on stderr: a styled table on a terminal, plain lines else."""
     for file_migration in result.errors:
-        console.print(f"[yellow]warning[/]: {escape(file_migration.path)}: {escape(file_migration.error)}", soft_wrap=True)
-    console.print(render_migration_summary(result))
+        typer.echo(f"{typer.style('warning', fg='yellow')}: {file_migration.path}: {file_migration.error}", err=True)
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        from banjia.report.migration import render_migration_summary
+
+        Console(stderr=True, highlight=False).print(render_migration_summary(result))
+    else:
+        from banjia.report.migration import migration_summary_text
+
+        sys.stderr.write(migration_summary_text(result))
     changed = len(result.changed_files)
     verb = "changed" if written else "would change"
-    console.print(
+    typer.echo(
         f"{verb} {changed} file{'s' * (changed != 1)} for {result.provider}"
-        + (f", {len(result.errors)} could not be processed" if result.errors else "")
+        + (f", {len(result.errors)} could not be processed" if result.errors else ""),
+        err=True,
     )
 
 

@@ -12,6 +12,7 @@ from banjia.model import Change, FileMigration, MigrationResult, Note, Severity,
 from banjia.report.migration import (
     render_migration_json,
     render_migration_markdown,
+    migration_summary_text,
     render_migration_summary,
     summarize_migration,
 )
@@ -158,6 +159,10 @@ def printed(result: MigrationResult, color_system: str | None = None) -> str:
     return console.file.getvalue()
 
 
+# The styled summary for a terminal, and the plain lines written when stderr is not one.
+RENDERINGS = [pytest.param(printed, id="terminal"), pytest.param(migration_summary_text, id="plain")]
+
+
 def lines_of(text: str) -> list[str]:
     return [line.rstrip() for line in text.splitlines()]
 
@@ -168,8 +173,9 @@ def block(text: str, header: str) -> list[str]:
     return lines[start : lines.index("", start)]
 
 
-def test_files_are_listed_in_path_order_with_their_counts() -> None:
-    headers = [line for line in lines_of(printed(sample())) if line and not line.startswith(" ")][:4]
+@pytest.mark.parametrize("render", RENDERINGS)
+def test_files_are_listed_in_path_order_with_their_counts(render) -> None:
+    headers = [line for line in lines_of(render(sample())) if line and not line.startswith(" ")][:4]
     assert headers == [
         "broken.py",
         "notebooks/demo.ipynb  (1 note)",
@@ -178,8 +184,9 @@ def test_files_are_listed_in_path_order_with_their_counts() -> None:
     ]
 
 
-def test_changes_come_first_then_notes_blocked_manual_info() -> None:
-    rows = block(printed(sample()), APP)[1:]
+@pytest.mark.parametrize("render", RENDERINGS)
+def test_changes_come_first_then_notes_blocked_manual_info(render) -> None:
+    rows = block(render(sample()), APP)[1:]
     assert [row.split()[:2] for row in rows] == [
         ["2:1", "model"],
         ["4:10", "client"],
@@ -193,18 +200,21 @@ def test_changes_come_first_then_notes_blocked_manual_info() -> None:
     assert rows[3].endswith("qwen:unsupported:embeddings")
 
 
-def test_text_from_the_code_is_not_read_as_markup() -> None:
-    assert "check the tool schema [bold]x[/bold]" in printed(sample())
+@pytest.mark.parametrize("render", RENDERINGS)
+def test_text_from_the_code_is_not_read_as_markup(render) -> None:
+    assert "check the tool schema [bold]x[/bold]" in render(sample())
 
 
-def test_notebook_notes_name_the_cell_and_errors_are_shown() -> None:
-    text = printed(sample())
+@pytest.mark.parametrize("render", RENDERINGS)
+def test_notebook_notes_name_the_cell_and_errors_are_shown(render) -> None:
+    text = render(sample())
     assert block(text, "notebooks/demo.ipynb")[1].split()[:5] == ["manual", "cell", "4,", "line", "2:1"]
     assert block(text, "broken.py") == ["broken.py", "  could not be migrated: SyntaxError: invalid syntax (line 1)"]
 
 
-def test_the_verdict_and_the_summary_table_close_the_report() -> None:
-    text = printed(sample())
+@pytest.mark.parametrize("render", RENDERINGS)
+def test_the_verdict_and_the_summary_table_close_the_report(render) -> None:
+    text = render(sample())
     flat = " ".join(text.split())
     assert (
         "Migrated to qwen (compat): 4 changes in 2 files. Left for people: 1 blocked, 2 manual. "
@@ -229,8 +239,9 @@ def test_the_verdict_and_the_summary_table_close_the_report() -> None:
     ]
 
 
-def test_a_migration_with_nothing_to_do_says_so() -> None:
-    text = printed(sample([FileMigration("a.py", "x\n", "x\n")]))
+@pytest.mark.parametrize("render", RENDERINGS)
+def test_a_migration_with_nothing_to_do_says_so(render) -> None:
+    text = render(sample([FileMigration("a.py", "x\n", "x\n")]))
     assert lines_of(text)[0] == "No files changed for qwen (compat)."
 
 
@@ -241,6 +252,14 @@ def test_colour_marks_severities_and_a_plain_console_gets_none() -> None:
     assert "\x1b[33mmanual" in coloured
     assert "\x1b[1;36msrc/app.py" in coloured
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == printed(sample())
+
+
+def test_plain_lines_are_never_wrapped_and_align_each_block() -> None:
+    long = "x" * 300
+    result = sample([FileMigration("a.py", "a", "b", changes=(Change("a.py", span(10), "model", long),
+                                                             Change("a.py", span(2), "client", "c")))])
+    rows = block(migration_summary_text(result), "a.py")[1:]
+    assert rows == ["  2:1   client  c", "  10:1  model   " + long]
 
 
 # ---------------------------------------------------------------- Markdown

@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 
 import libcst as cst
 
+from banjia.codemods.walk import child_nodes
 from banjia.model import Span
 
 TODO_PREFIX = "# TODO(banjia): "
@@ -26,17 +27,32 @@ def span_of(position) -> Span:
 
 
 class ApplyEdits(cst.CSTTransformer):
-    """Applies edits by original-node identity and adds TODO comments to enclosing statements."""
+    """Applies edits by original-node identity and adds TODO comments to enclosing statements.
+
+    Only the nodes on the way to one it changes are entered: libcst's transform rebuilds
+    every node it enters, and an edit touches a few nodes of a tree of hundreds of
+    thousands, so the rest of the tree is handed back as it is (subclasses that act on
+    more nodes name them in `targets`).
+    """
 
     def __init__(self, edits: dict[int, list[Edit]], todos: dict[int, list[str]]) -> None:
         super().__init__()
         self.edits = edits
         self.todos = todos
+        self._on_path: set[int] | None = None  # the targets and every node above one, found from the root
         self._statements: list[list[str]] = []
         self._first_statement: cst.CSTNode | None = None
         self._header: set[str] = set()  # comments above the first statement belong to the module once parsed
 
+    def targets(self) -> set[int]:
+        """The ids of the original nodes this transform acts on."""
+        return self.edits.keys() | self.todos.keys()
+
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._on_path is None:
+            self._on_path = nodes_leading_to(node, self.targets())
+        if id(node) not in self._on_path:
+            return False
         if isinstance(node, cst.Module):
             self._first_statement = node.body[0] if node.body else None
             self._header = {line.comment.value for line in node.header if line.comment is not None}
@@ -48,6 +64,8 @@ class ApplyEdits(cst.CSTTransformer):
         return True
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
+        if id(original_node) not in self._on_path:
+            return updated_node
         for edit in self.edits.get(id(original_node), ()):
             updated_node = edit(updated_node)
         if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
@@ -56,6 +74,23 @@ class ApplyEdits(cst.CSTTransformer):
                 above = self._header if original_node is self._first_statement else set()
                 updated_node = with_todos(updated_node, messages, above)
         return updated_node
+
+
+def nodes_leading_to(root: cst.CSTNode, targets: set[int]) -> set[int]:
+    """The ids of the `targets` under `root` (by id) and of every node above one of them."""
+    found: set[int] = set()
+
+    def search(node: cst.CSTNode) -> bool:
+        leads = id(node) in targets
+        for child in child_nodes(node):
+            leads = search(child) or leads
+        if leads:
+            found.add(id(node))
+        return leads
+
+    if targets:
+        search(root)
+    return found
 
 
 def with_todos(statement, messages: list[str], above: set[str] = frozenset()):

@@ -212,39 +212,71 @@ def _file_block(file: FileMigration) -> list[RenderableType]:
     block: list[RenderableType] = [header]
     if file.error is not None:
         block.append(Text(f"  could not be migrated: {file.error}", style="error"))
-    changes = sorted_changes(file)
-    if changes:
+    change_rows = _change_rows(file)
+    if change_rows:
         rows = _rows_grid()
         rows.add_column(no_wrap=True)
         rows.add_column(no_wrap=True)
         rows.add_column(overflow="fold")
         rows.add_column(no_wrap=True)
-        for change in changes:
-            unsafe = change.safety != "safe"
-            rows.add_row(
-                Text(location_label(change.span), style="location"),
-                Text(change.category, style="change.category"),
-                Text(change.message),
-                Text(f"[{change.safety}]" if unsafe else "", style="safety.unsafe"),
-            )
+        for location, category, message, safety in change_rows:
+            rows.add_row(Text(location, style="location"), Text(category, style="change.category"), Text(message),
+                         Text(safety, style="safety.unsafe"))
         block.append(rows)
-    notes = sorted_notes(file)
-    if notes:
+    note_rows = _note_rows(file)
+    if note_rows:
         rows = _rows_grid()
         rows.add_column(no_wrap=True)
         rows.add_column(no_wrap=True)
         rows.add_column(overflow="fold")
         rows.add_column(overflow="fold")
-        for note in notes:
-            rows.add_row(
-                Text(note.severity.value, style=f"severity.{note.severity.value}"),
-                Text(location_label(note.span), style="location"),
-                Text(note.message),
-                Text(note.rule, style="rule"),
-            )
+        for severity, location, message, rule in note_rows:
+            rows.add_row(Text(severity, style=f"severity.{severity}"), Text(location, style="location"),
+                         Text(message), Text(rule, style="rule"))
         block.append(rows)
     block.append(Text(""))
     return block
+
+
+def _change_rows(file: FileMigration) -> list[tuple[str, str, str, str]]:
+    """(location, category, message, "[unsafe]" or "") per change, in report order."""
+    return [(location_label(change.span), change.category, change.message,
+             f"[{change.safety}]" if change.safety != "safe" else "") for change in sorted_changes(file)]
+
+
+def _note_rows(file: FileMigration) -> list[tuple[str, str, str, str]]:
+    """(severity, location, message, rule) per note, most severe first."""
+    return [(note.severity.value, location_label(note.span), note.message, note.rule) for note in sorted_notes(file)]
+
+
+def migration_summary_text(result: MigrationResult) -> str:
+    """The terminal summary as plain lines, for a log or a pipe: nothing wrapped, no styling.
+
+    The same blocks, rows and totals as `render_migration_summary`, columns aligned
+    within each block; laying out tables is most of the cost of printing thousands of
+    rows, and a log reader greps lines rather than reading a screen.
+    """
+    lines: list[str] = []
+    for file in reported_files(result):
+        counts = _file_counts(file)
+        lines.append(f"{file.path}  ({counts})" if counts else file.path)
+        if file.error is not None:
+            lines.append(f"  could not be migrated: {file.error}")
+        lines += _aligned(_change_rows(file)) + _aligned(_note_rows(file)) + [""]
+    summary = summarize_migration(result)
+    rows = _summary_rows(summary)
+    width = max(len(label) for label, _ in rows)
+    lines += [verdict(summary), "", "Summary", *(f"{label.ljust(width)}  {value}" for label, value in rows)]
+    return "\n".join(lines) + "\n"
+
+
+def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows indented two spaces, each column but the last padded to its widest cell."""
+    if not rows:
+        return []
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    return ["  " + "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[-1]]).rstrip()
+            for row in rows]
 
 
 def _file_counts(file: FileMigration) -> str:

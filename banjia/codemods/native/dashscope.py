@@ -475,6 +475,9 @@ class _ApplyNative(ApplyEdits):
         self.removed = removed
         self._dropped: set[int] = set()  # updated statements to take out of their block
 
+    def targets(self) -> set[int]:
+        return super().targets() | self.after.keys() | self.removed
+
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
         result = super().on_leave(original_node, updated_node)
         key = id(original_node)
