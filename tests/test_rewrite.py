@@ -30,6 +30,14 @@ MODULES = [
     "# header comment\n\nimport openai\nfrom openai import OpenAI; import os\nclient = OpenAI()\n",
     "try:\n    import openai\nexcept ImportError:\n    openai = None\n",
     "import os\r\nfrom openai import OpenAI\r\nclient = OpenAI()\r\n",
+    # Statements that cannot matter to the removal (the visitor decides without them):
+    "import openai\nimport json\n\ndef f():\n    return json.dumps(1)\n\nclass C:\n    x = 1\n",
+    "from openai import OpenAI as Client\nimport json\n\nclient = Client()\nprint(json.dumps({}))\n",
+    "import openai\nimport json\nx = json.loads('1')\n__all__ = ['openai']\n",
+    "from openai import AzureOpenAI, OpenAI\nimport json\n\ndef make() -> 'AzureOpenAI':\n    return json\n\nvalue = 2\n",
+    "import openai.types\nimport json\nprint(json)\ny = openai.types\n",
+    "from openai import OpenAI\nimport json\n\ndef f():\n    OpenAI = 1\n    return OpenAI\n\nz = json\n",
+    "import json\nif json:\n    from openai import OpenAI, AzureOpenAI\nw = 3\nv = AzureOpenAI\n",
 ]
 NEEDED = [
     [("os", None)],
@@ -37,7 +45,7 @@ NEEDED = [
     [("os", None), ("openai", "AsyncAzureOpenAI"), ("openai", "OpenAI")],
     [("__future__", "annotations"), ("zhipuai", "ZhipuAI")],
 ]
-UNUSED = [[], [("openai", "OpenAI")]]
+UNUSED = [[], [("openai", "OpenAI")], [("openai", None), ("openai", "AzureOpenAI"), ("openai", "OpenAI"), ("openai.types", None)]]
 
 
 def _reference(module: cst.Module, needed, unused) -> cst.Module:

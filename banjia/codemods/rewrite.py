@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 import libcst as cst
 
-from banjia.codemods.walk import child_nodes
+from banjia.codemods.walk import child_nodes, walk
 from banjia.model import Span
 
 TODO_PREFIX = "# TODO(banjia): "
@@ -134,9 +134,73 @@ def settle_imports(
         for module_name, name in unused:
             RemoveImportsVisitor.remove_unused_import(context, module_name, name)
         removed_from = module
-        module = RemoveImportsVisitor(context).transform_module(module)
+        module = _remove_unused_imports(module, context, unused)
         module = _keep_separating_lines(removed_from, module)
     return module
+
+
+def _remove_unused_imports(module: cst.Module, context, unused: list[tuple[str, str | None]]) -> cst.Module:
+    """libcst's RemoveImportsVisitor, deciding on the statements that could matter.
+
+    It needs scope analysis, which on a large module costs many times its parse. A
+    top-level statement whose code holds none of the names the imports in question can
+    bind (an imported name, a package, any `as` alias) can neither use nor rebind them, so
+    the visitor runs on a module of the other statements, and each import statement it
+    changes there is changed the same way, in its place, in the whole module.
+    """
+    from libcst.codemod.visitors import RemoveImportsVisitor
+
+    names = {name or module_name.split(".")[0] for module_name, name in unused} | _aliases(module)
+    relevant = [s for s in module.body if any(name in module.code_for_node(s) for name in names)]
+    if len(relevant) == len(module.body):
+        return RemoveImportsVisitor(context).transform_module(module)
+
+    class Recording(RemoveImportsVisitor):
+        """Notes what became of each import, in visit order (the visitor works on a copy)."""
+
+        def __init__(self, context) -> None:
+            super().__init__(context)
+            self.outcomes: list = []
+
+        def leave_Import(self, original_node, updated_node):
+            return self._noted(updated_node, super().leave_Import(original_node, updated_node))
+
+        def leave_ImportFrom(self, original_node, updated_node):
+            return self._noted(updated_node, super().leave_ImportFrom(original_node, updated_node))
+
+        def _noted(self, updated_node, result):
+            self.outcomes.append(None if result is updated_node else result)
+            return result
+
+    recording = Recording(context)
+    recording.transform_module(module.with_changes(body=relevant))
+    imports = _imports_in(module.with_changes(body=relevant))
+    edits = {id(node): [lambda _, outcome=outcome: outcome]
+             for node, outcome in zip(imports, recording.outcomes, strict=True) if outcome is not None}
+    return module.visit(ApplyEdits(edits, {})) if edits else module
+
+
+def _aliases(module: cst.Module) -> set[str]:
+    """Every name an `as` clause of an import binds."""
+    return {alias.evaluated_alias for node in _imports_in(module) if not isinstance(node.names, cst.ImportStar)
+            for alias in node.names if alias.evaluated_alias is not None}
+
+
+def _imports_in(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:
+    """The import nodes of `module`, in libcst's visit order."""
+    found: list[cst.Import | cst.ImportFrom] = []
+
+    class Collector:
+        def visit_Import(self, node: cst.Import) -> bool:
+            found.append(node)
+            return False
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+            found.append(node)
+            return False
+
+    walk(module, Collector())
+    return found
 
 
 def _keep_separating_lines(before: cst.Module, after: cst.Module) -> cst.Module:
