@@ -32,12 +32,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from banjia import __version__
+from banjia.atomic import write_file_atomically
 from banjia.model import (
     Change,
     Confidence,
@@ -123,8 +123,8 @@ class ResultCache:
             self._prepare_directory()
             entries = _load(self.file)  # a concurrent run may have saved since we loaded
             entries.update(self._updates)
-            _write_atomically(self.file, json.dumps({"format": CACHE_FORMAT, "entries": entries}))
-        except OSError:
+            write_file_atomically(self.file, json.dumps({"format": CACHE_FORMAT, "entries": entries}).encode("utf-8"))
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop on the way to the cache
             return  # a read-only checkout or a full disk: the run's answer is unaffected
         self._entries, self._updates = entries, {}
 
@@ -133,7 +133,7 @@ class ResultCache:
         for name, text in (("CACHEDIR.TAG", _CACHEDIR_TAG), (".gitignore", "# Created by banjia.\n*\n")):
             marker = self.directory / name
             if not marker.exists():
-                _write_atomically(marker, text)
+                write_file_atomically(marker, text.encode("utf-8"))
 
 
 def _load(file: Path) -> dict[str, Any]:
@@ -146,20 +146,6 @@ def _load(file: Path) -> dict[str, Any]:
         return {}
     entries = stored.get("entries")
     return entries if isinstance(entries, dict) else {}
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
 
 
 # ---------------------------------------------------------------- results as JSON values
