@@ -151,9 +151,10 @@ def _remove_unused_imports(module: cst.Module, context, unused: list[tuple[str, 
     from libcst.codemod.visitors import RemoveImportsVisitor
 
     names = {name or module_name.split(".")[0] for module_name, name in unused} | _aliases(module)
-    relevant = [s for s in module.body if any(name in module.code_for_node(s) for name in names)]
+    relevant = [s for s in module.body if _mentions_any(module.code_for_node(s), names)]
     if len(relevant) == len(module.body):
         return RemoveImportsVisitor(context).transform_module(module)
+    reduced = module.with_changes(body=relevant)
 
     class Recording(RemoveImportsVisitor):
         """Notes what became of each import, in visit order (the visitor works on a copy)."""
@@ -173,11 +174,15 @@ def _remove_unused_imports(module: cst.Module, context, unused: list[tuple[str, 
             return result
 
     recording = Recording(context)
-    recording.transform_module(module.with_changes(body=relevant))
-    imports = _imports_in(module.with_changes(body=relevant))
+    recording.transform_module(reduced)
+    imports = _imports_in(reduced)
     edits = {id(node): [lambda _, outcome=outcome: outcome]
              for node, outcome in zip(imports, recording.outcomes, strict=True) if outcome is not None}
     return module.visit(ApplyEdits(edits, {})) if edits else module
+
+
+def _mentions_any(code: str, names: set[str]) -> bool:
+    return any(name in code for name in names)
 
 
 def _aliases(module: cst.Module) -> set[str]:
