@@ -93,10 +93,8 @@ def audit(
     if options.cache_dir is not None:  # opened before the walk: see ResultCache
         cache = ResultCache(options.cache_dir, "audit", _rules_key(rules), f"unsafe={unsafe}",
                             f"prefilter={options.use_prefilter}", f"strategy={strategy}")
-    candidates, skipped = discover_files(paths, options)
     cwd = Path.cwd()
-    candidates = _largest_first(candidates)
-    shown_paths = display_paths(candidates, cwd)
+    candidates, shown_paths, skipped = _files_to_look_at(paths, options, cwd)
     tasks = [(c.location, shown, options.use_prefilter, rules, unsafe, strategy)
              for c, shown in zip(candidates, shown_paths)]
     if cache is None:
@@ -131,10 +129,8 @@ def migrate(
     cache = None
     if options.cache_dir is not None:  # opened before the walk: see ResultCache
         cache = ResultCache(options.cache_dir, "migrate", _rules_key(rules), f"unsafe={unsafe}", strategy)
-    candidates, skipped = discover_files(paths, options)
     cwd = Path.cwd()
-    candidates = _largest_first(candidates)
-    shown_paths = display_paths(candidates, cwd)
+    candidates, shown_paths, skipped = _files_to_look_at(paths, options, cwd)
     tasks = [(c.location, shown, rules, unsafe, strategy) for c, shown in zip(candidates, shown_paths)]
     infos = {shown: c.info for c, shown in zip(candidates, shown_paths)}
     if strategy == "native":
@@ -307,9 +303,14 @@ def display_paths(candidates: Sequence[Candidate], cwd: Path) -> list[str]:
     return shown
 
 
-def _largest_first(candidates: list[Candidate]) -> list[Candidate]:
-    """The order files are handed out in, so one big file does not finish last on an idle pool."""
-    return sorted(candidates, key=lambda candidate: -candidate.size)
+def _files_to_look_at(
+    paths: Sequence[Path], options: AuditOptions, cwd: Path
+) -> tuple[list[Candidate], list[str], list[Skipped]]:
+    """The discovered files, largest first so one big file does not finish last on an idle
+    pool, with their display paths, and the files skipped."""
+    candidates, skipped = discover_files(paths, options)
+    candidates.sort(key=lambda candidate: -candidate.size)
+    return candidates, display_paths(candidates, cwd), skipped
 
 
 def _run(worker, tasks, jobs: int, progress) -> Iterable:

@@ -487,7 +487,7 @@ def _emit_migration(result, fmt: str) -> None:
 def _print_migration_notices(result, *, written: bool) -> None:
     """Problems, the per-file summary and a closing line on stderr: a styled table on a terminal, plain lines else."""
     for file_migration in result.errors:
-        typer.echo(f"{typer.style('warning', fg='yellow')}: {file_migration.path}: {file_migration.error}", err=True)
+        _warn(file_migration.path, file_migration.error)
     if sys.stderr.isatty():
         from rich.console import Console
 
@@ -567,7 +567,7 @@ def _write_atomically(path: Path, text: str) -> None:
 def _print_notices(result) -> None:
     """One line per file that could not be processed, then one summary line, on stderr (colour on a terminal only)."""
     for file_result in result.errors:
-        typer.echo(f"{typer.style('warning', fg='yellow')}: {file_result.path}: {file_result.error}", err=True)
+        _warn(file_result.path, file_result.error)
     findings = [f for f in result.findings if f.kind.value != "unprocessable"]
     files = len({f.path for f in findings})
     typer.echo(
@@ -576,6 +576,11 @@ def _print_notices(result) -> None:
         + (f", {len(result.errors)} could not be processed" if result.errors else ""),
         err=True,
     )
+
+
+def _warn(path: str, reason: str) -> None:
+    """`warning: PATH: reason` on stderr, for a file that could not be processed (colour on a terminal only)."""
+    typer.echo(f"{typer.style('warning', fg='yellow')}: {path}: {reason}", err=True)
 
 
 def _exit_code(result, fail_on_findings: bool, fail_on: FailOn | None = None) -> int:
